@@ -1,0 +1,48 @@
+// oxcc: a compiler driver that records what a Python build compiles.
+// Called as a compiler (oxcc, oxc++, or symlinked as gcc) it is a wrapper;
+// called as `oxcc SUBCOMMAND` it is a tool.
+#include "fs.h"
+#include "tools/tools.h"
+#include "wrapper.h"
+
+#include <cstdio>
+#include <map>
+
+using namespace oxcc;
+
+namespace {
+using Tool = int (*)(const Args &);
+const std::map<std::string, Tool> &tools() {
+  static const std::map<std::string, Tool> t = {
+      {"list", toolList}, {"env", toolEnv},     {"run", toolRun},
+      {"shim", toolShim}, {"store", toolStore},
+      {"help", [](const Args &) { return toolHelp(); }},
+      {"version", [](const Args &) { return toolVersion(); }},
+  };
+  return t;
+}
+
+// A word that is not a flag, has no path or suffix, and is not a file:
+// meant as a subcommand, never as a compiler input.
+bool looksLikeSubcommand(const std::string &a) {
+  if (a.empty() || a.size() > 32) return false;
+  for (char c : a)
+    if (!((c >= 'a' && c <= 'z') || c == '-')) return false;
+  return a[0] != '-' && !fileExists(a);
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string invokedAs = baseName(argv[0]);
+  Args args(argv + 1, argv + argc);
+
+  if (invokedAs == "oxcc" && !args.empty()) {
+    if (args[0] == "--help" || args[0] == "-h") return toolHelp();
+    if (args[0] == "--oxcc-version") return toolVersion();
+    if (auto it = tools().find(args[0]); it != tools().end())
+      return it->second(Args(args.begin() + 1, args.end()));
+    if (looksLikeSubcommand(args[0]))
+      return fail(2, "unknown subcommand '" + args[0] + "' (see oxcc --help)");
+  }
+  return runWrapper(invokedAs, std::move(args));
+}

@@ -1,0 +1,205 @@
+#include "parse_args.h"
+
+#include "clang/Driver/Options.h"
+#include "llvm/Option/ArgList.h"
+#include "llvm/Option/OptTable.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/StringSaver.h"
+
+#include <algorithm>
+#include <string_view>
+
+namespace oxcc {
+
+namespace opt = clang::driver::options;
+
+const char *kindName(Kind k) {
+  switch (k) {
+  case Kind::Compile: return "compile";
+  case Kind::AssembleOnly: return "assemble-only";
+  case Kind::Preprocess: return "preprocess";
+  case Kind::LinkShared: return "link-shared";
+  case Kind::LinkExe: return "link-exe";
+  case Kind::Query: return "query";
+  case Kind::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+static bool endsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string languageForPath(const std::string &path, bool cxxDriver) {
+  auto dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos)
+    return "";
+  std::string_view ext = std::string_view(path).substr(dot + 1);
+  // g++ compiles .c files as C++; gcc does not.
+  if (ext == "c") return cxxDriver ? "c++" : "c";
+  if (ext == "cc" || ext == "cpp" || ext == "cxx" || ext == "cp" || ext == "c++" ||
+      ext == "C" || ext == "CPP")
+    return "c++";
+  if (ext == "m") return "objective-c";
+  if (ext == "mm" || ext == "M") return "objective-c++";
+  if (ext == "s") return "assembler";
+  if (ext == "S" || ext == "sx") return "assembler-with-cpp";
+  if (ext == "i") return "cpp-output";
+  if (ext == "ii") return "c++-cpp-output";
+  return "";
+}
+
+static InputType inputTypeFor(const std::string &path, const std::string &lang) {
+  if (!lang.empty()) return InputType::Source;
+  if (endsWith(path, ".o") || endsWith(path, ".os") || endsWith(path, ".lo") ||
+      endsWith(path, ".obj"))
+    return InputType::Object;
+  if (endsWith(path, ".a")) return InputType::Archive;
+  if (endsWith(path, ".so") || path.find(".so.") != std::string::npos)
+    return InputType::SharedLib;
+  return InputType::Other;
+}
+
+// The compiler's name for an object made from `source` when -o is absent:
+// the source's base name with its suffix replaced, in the current directory.
+static std::string defaultOutputFor(const std::string &source, const char *suffix) {
+  std::string base = source.substr(source.rfind('/') + 1);
+  auto dot = base.rfind('.');
+  if (dot != std::string::npos) base.resize(dot);
+  return base + suffix;
+}
+
+// Queries: calls that print something about the compiler and read no input.
+static bool isQueryToken(std::string_view t) {
+  return t == "--version" || t == "-v" || t == "--help" || t.starts_with("--help=") ||
+         t.starts_with("-dump") || t.starts_with("-print-") || t.starts_with("--print-") ||
+         t == "-###";
+}
+
+Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver) {
+  Invocation inv;
+  inv.cxxDriver = cxxDriver;
+  inv.compilerArgs = args;
+
+  // Expand @response files for reading only; the compiler gets the original.
+  llvm::BumpPtrAllocator alloc;
+  llvm::StringSaver saver(alloc);
+  llvm::SmallVector<const char *, 64> argv;
+  for (const auto &a : args) argv.push_back(a.c_str());
+  bool hasResponseFile = false;
+  for (const auto &a : args) hasResponseFile |= a.size() > 1 && a[0] == '@';
+  if (hasResponseFile &&
+      !llvm::cl::ExpandResponseFiles(saver, llvm::cl::TokenizeGNUCommandLine, argv)) {
+    inv.whyUnknown = "a response file could not be read";
+    return inv;
+  }
+
+  const llvm::opt::OptTable &table = clang::driver::getDriverOptTable();
+  unsigned missingIndex = 0, missingCount = 0;
+  llvm::opt::InputArgList list =
+      table.ParseArgs(llvm::makeArrayRef(argv.data(), argv.size()), missingIndex, missingCount);
+  if (missingCount) {
+    inv.whyUnknown = std::string("option ") + argv[missingIndex] + " is missing its value";
+    return inv;
+  }
+
+  bool compileOnly = false, asmOnly = false, preprocess = false, shared = false,
+       partial = false, syntaxOnly = false, query = false, dependOnly = false;
+  std::string forcedLang; // -x LANG applies to the inputs after it
+  std::vector<llvm::opt::Arg *> parsed(list.begin(), list.end());
+
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    llvm::opt::Arg *arg = parsed[i];
+    // The verbatim tokens this argument took (one, or two for "-o x"); kept
+    // as written so a flag clang splits oddly (-weird as -w eird) is still
+    // recorded and replayed exactly.
+    unsigned first = arg->getIndex();
+    unsigned end = i + 1 < parsed.size() ? parsed[i + 1]->getIndex() : argv.size();
+    std::vector<std::string> tokens(argv.begin() + first, argv.begin() + end);
+    const llvm::opt::Option &o = arg->getOption();
+
+    switch (o.getID()) {
+    case opt::OPT_INPUT: {
+      std::string path = arg->getValue();
+      std::string lang = forcedLang.empty() ? languageForPath(path, cxxDriver) : forcedLang;
+      inv.inputs.push_back({path, lang, path == "-" && lang.empty() ? InputType::Other
+                                                                    : inputTypeFor(path, lang)});
+      continue;
+    }
+    case opt::OPT_x:
+      forcedLang = arg->getValue();
+      if (forcedLang == "none") forcedLang.clear();
+      break; // also kept in flags: the object record needs it to replay
+    case opt::OPT_c: compileOnly = true; continue;
+    case opt::OPT_S: asmOnly = true; break;
+    case opt::OPT_E: preprocess = true; break;
+    case opt::OPT_M: case opt::OPT_MM: dependOnly = true; break;
+    case opt::OPT_fsyntax_only: syntaxOnly = true; break;
+    case opt::OPT_shared: shared = true; break;
+    case opt::OPT_r: partial = true; break;
+    case opt::OPT_o: inv.output = arg->getValue(); continue;
+    case opt::OPT_l: inv.libraries.push_back(arg->getValue()); continue;
+    case opt::OPT_L: inv.libraryDirs.push_back(arg->getValue()); continue;
+    case opt::OPT_Wl_COMMA: case opt::OPT_Xlinker: case opt::OPT_z:
+      inv.linkerArgs.insert(inv.linkerArgs.end(), tokens.begin(), tokens.end());
+      continue;
+    case opt::OPT_target: case opt::OPT_target_legacy_spelling:
+      inv.target = arg->getValue();
+      break;
+    case opt::OPT__HASH_HASH_HASH: inv.dryRun = true; continue;
+    default:
+      break;
+    }
+    for (const auto &t : tokens) query |= isQueryToken(t);
+    inv.flags.insert(inv.flags.end(), tokens.begin(), tokens.end());
+  }
+  // -### is oxcc's to answer: the plan is printed, then the real compiler
+  // is asked for its own -### (so it still runs nothing).
+
+  size_t sources = 0;
+  for (const auto &in : inv.inputs) sources += in.type == InputType::Source;
+
+  // Decide the kind. Order matters: it is the order in which gcc picks the
+  // last stage to run (-E before -S before -c before link).
+  if (inv.inputs.empty()) {
+    if (query) inv.kind = Kind::Query;
+    else inv.whyUnknown = "no input files";
+  } else if (preprocess || dependOnly) {
+    inv.kind = Kind::Preprocess;
+  } else if (syntaxOnly) {
+    inv.kind = Kind::Query;
+  } else if (asmOnly) {
+    inv.kind = Kind::AssembleOnly;
+  } else if (compileOnly) {
+    if (sources > 1 && !inv.output.empty())
+      inv.whyUnknown = "-o with -c and several sources (the compiler rejects it)";
+    else if (sources == 0)
+      inv.whyUnknown = "-c without a source file";
+    else
+      inv.kind = Kind::Compile;
+  } else if (partial) {
+    inv.whyUnknown = "partial link (-r)";
+  } else if (shared) {
+    inv.kind = Kind::LinkShared;
+  } else if (sources > 0) {
+    // A one-step compile-and-link: the objects are temporary, so there is
+    // nothing worth recording (configure probes do this constantly).
+    inv.kind = Kind::LinkExe;
+  } else {
+    inv.kind = Kind::LinkExe;
+  }
+
+  if (inv.kind == Kind::Compile) {
+    // One object per source: -o names it, else gcc writes BASE.o in the
+    // current directory for each source.
+    for (const auto &in : inv.inputs)
+      if (in.type == InputType::Source)
+        inv.objects.push_back({in.path, inv.output.empty() ? defaultOutputFor(in.path, ".o")
+                                                           : inv.output});
+  }
+  if ((inv.kind == Kind::LinkShared || inv.kind == Kind::LinkExe) && inv.output.empty())
+    inv.output = "a.out";
+  return inv;
+}
+
+} // namespace oxcc

@@ -1,0 +1,40 @@
+// Recording: what a successful compile or shared link leaves in the store.
+#pragma once
+
+#include "invocation.h"
+#include "store.h"
+
+#include <string>
+#include <vector>
+
+namespace oxcc {
+
+struct RecordContext {
+  Store &store;
+  const Invocation &inv;
+  std::string compiler; // the real compiler's resolved path
+  std::string target;   // its triple
+  std::string cwd;
+  std::vector<std::string> warnings; // said once the call is done
+};
+
+// After a successful compile: store each object the compiler wrote and add
+// oxcc's .oxcc.obj section to it, naming its stored copy.
+bool recordCompile(RecordContext &ctx, std::string &error);
+
+// After a successful -shared link: if the output is a Python extension
+// module, store its record (module, init, objects, libraries...).
+bool recordLink(RecordContext &ctx, std::string &error);
+
+// The object section's name, shared with the readers (oxcc link, tests).
+inline constexpr const char *kObjectSection = ".oxcc.obj";
+
+// pkg.sub._ext from .../build/lib.<plat>/pkg/sub/_ext.cpython-311-....so,
+// else from the output's place under `cwd`. "" if neither gives a valid name.
+std::string moduleNameFromPath(const std::string &absOutput, const std::string &cwd);
+
+// True for names setuptools gives extension modules: *.cpython-*.so,
+// *.abi3.so, or OXCC_EXT_SUFFIX.
+bool hasExtensionSuffix(const std::string &path);
+
+} // namespace oxcc

@@ -1,0 +1,204 @@
+#include "records.h"
+
+#include <yaml-cpp/yaml.h>
+
+namespace oxcc {
+
+const char *nameFromString(NameFrom n) {
+  switch (n) {
+  case NameFrom::Shim: return "shim";
+  case NameFrom::Path: return "path";
+  case NameFrom::Init: return "init";
+  }
+  return "path";
+}
+
+// Empty strings and lists are left out so manifests stay short; readers
+// treat a missing key as empty.
+static void put(YAML::Emitter &out, const char *key, const std::string &v) {
+  if (!v.empty()) out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << v;
+}
+static void put(YAML::Emitter &out, const char *key, const std::vector<std::string> &v) {
+  if (v.empty()) return;
+  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+  for (const auto &s : v) out << YAML::DoubleQuoted << s;
+  out << YAML::EndSeq;
+}
+
+std::string toYaml(const ObjectRecord &r) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "schema" << YAML::Value << kObjectSchema;
+  out << YAML::Key << "id" << YAML::Value << r.id;
+  put(out, "stored_sha256", r.storedSha256);
+  put(out, "origin", r.origin);
+  put(out, "source", r.source);
+  put(out, "language", r.language);
+  put(out, "cwd", r.cwd);
+  put(out, "output", r.output);
+  put(out, "compiler", r.compiler);
+  put(out, "target", r.target);
+  put(out, "module", r.module);
+  put(out, "flags", r.flags);
+  put(out, "generator", r.generator);
+  put(out, "generator_source", r.generatorSource);
+  out << YAML::Key << "recorded_ns" << YAML::Value << r.recordedNs;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+std::string toYaml(const ExtensionRecord &r) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "schema" << YAML::Value << kExtensionSchema;
+  put(out, "module", r.module);
+  put(out, "name_from", nameFromString(r.nameFrom));
+  put(out, "init", r.init);
+  put(out, "language", r.language);
+  put(out, "target", r.target);
+  put(out, "output", r.output);
+  put(out, "output_sha256", r.outputSha256);
+  put(out, "source_dir", r.sourceDir);
+  put(out, "linker", r.linker);
+  put(out, "objects", r.objects);
+  put(out, "extra_objects", r.extraObjects);
+  put(out, "archives", r.archives);
+  put(out, "shared_inputs", r.sharedInputs);
+  put(out, "libraries", r.libraries);
+  put(out, "library_dirs", r.libraryDirs);
+  put(out, "linker_args", r.linkerArgs);
+  put(out, "flags", r.flags);
+  out << YAML::Key << "recorded_ns" << YAML::Value << r.recordedNs;
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+namespace {
+// Reads typed fields from a YAML map, remembering the first problem.
+struct Reader {
+  const YAML::Node &map;
+  std::string &error;
+  std::string str(const char *key, bool required = false) {
+    const YAML::Node n = map[key];
+    if (!n) {
+      if (required && error.empty()) error = std::string("missing key '") + key + "'";
+      return "";
+    }
+    if (!n.IsScalar()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a string";
+      return "";
+    }
+    return n.as<std::string>();
+  }
+  std::vector<std::string> list(const char *key) {
+    std::vector<std::string> v;
+    const YAML::Node n = map[key];
+    if (!n) return v;
+    if (!n.IsSequence()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a list";
+      return v;
+    }
+    for (const auto &e : n) {
+      if (!e.IsScalar()) {
+        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
+        return v;
+      }
+      v.push_back(e.as<std::string>());
+    }
+    return v;
+  }
+  int64_t integer(const char *key) {
+    const YAML::Node n = map[key];
+    if (!n) return 0;
+    try {
+      return n.as<int64_t>();
+    } catch (const YAML::Exception &) {
+      if (error.empty()) error = std::string("key '") + key + "' is not an integer";
+      return 0;
+    }
+  }
+};
+
+bool loadMap(const std::string &text, const char *schema, YAML::Node &root, std::string &error) {
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception &e) {
+    error = "not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")";
+    return false;
+  }
+  if (!root.IsMap()) {
+    error = "not a YAML mapping";
+    return false;
+  }
+  const YAML::Node s = root["schema"];
+  if (!s || !s.IsScalar() || s.as<std::string>() != schema) {
+    error = std::string("schema is not '") + schema + "'";
+    return false;
+  }
+  return true;
+}
+
+bool isHexId(const std::string &s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+} // namespace
+
+std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string &error) {
+  YAML::Node root;
+  if (!loadMap(text, kObjectSchema, root, error)) return std::nullopt;
+  Reader rd{root, error};
+  ObjectRecord r;
+  r.id = rd.str("id", true);
+  r.storedSha256 = rd.str("stored_sha256");
+  r.origin = rd.str("origin");
+  r.source = rd.str("source");
+  r.language = rd.str("language");
+  r.cwd = rd.str("cwd");
+  r.output = rd.str("output");
+  r.compiler = rd.str("compiler");
+  r.target = rd.str("target");
+  r.module = rd.str("module");
+  r.flags = rd.list("flags");
+  r.generator = rd.str("generator");
+  r.generatorSource = rd.str("generator_source");
+  r.recordedNs = rd.integer("recorded_ns");
+  if (error.empty() && !isHexId(r.id)) error = "id is not a sha256 hex digest";
+  if (!error.empty()) return std::nullopt;
+  return r;
+}
+
+std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::string &error) {
+  YAML::Node root;
+  if (!loadMap(text, kExtensionSchema, root, error)) return std::nullopt;
+  Reader rd{root, error};
+  ExtensionRecord r;
+  r.module = rd.str("module", true);
+  std::string from = rd.str("name_from");
+  r.nameFrom = from == "shim" ? NameFrom::Shim : from == "init" ? NameFrom::Init : NameFrom::Path;
+  r.init = rd.str("init");
+  r.language = rd.str("language");
+  r.target = rd.str("target");
+  r.output = rd.str("output");
+  r.outputSha256 = rd.str("output_sha256");
+  r.sourceDir = rd.str("source_dir");
+  r.linker = rd.str("linker");
+  r.objects = rd.list("objects");
+  r.extraObjects = rd.list("extra_objects");
+  r.archives = rd.list("archives");
+  r.sharedInputs = rd.list("shared_inputs");
+  r.libraries = rd.list("libraries");
+  r.libraryDirs = rd.list("library_dirs");
+  r.linkerArgs = rd.list("linker_args");
+  r.flags = rd.list("flags");
+  r.recordedNs = rd.integer("recorded_ns");
+  for (const auto *ids : {&r.objects, &r.extraObjects, &r.archives})
+    for (const auto &id : *ids)
+      if (error.empty() && !isHexId(id)) error = "object id '" + id + "' is not a sha256 hex digest";
+  if (!error.empty()) return std::nullopt;
+  return r;
+}
+
+} // namespace oxcc

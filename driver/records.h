@@ -1,0 +1,70 @@
+// What the store keeps about objects and extension modules: plain structs and
+// their YAML form. The schema is documented in docs/formats.md; bump the
+// version string when a field changes meaning, never silently.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace oxcc {
+
+inline constexpr const char *kObjectSchema = "oxcc-object/1";
+inline constexpr const char *kExtensionSchema = "oxcc-extension/1";
+
+// One object file the store holds, compiled through oxcc (origin "compiled")
+// or met as a link input that oxcc did not compile (origin "foreign"; also
+// used for archives).
+struct ObjectRecord {
+  std::string id;        // sha256 of the compiler's output (before oxcc's section)
+  std::string storedSha256; // sha256 of the stored file (with the section)
+  std::string origin = "compiled";
+  std::string source;    // absolute path of the source file
+  std::string language;  // c, c++, assembler, ...
+  std::string cwd;
+  std::string output;    // absolute path the compiler wrote
+  std::string compiler;  // the real compiler that ran
+  std::string target;    // triple
+  std::string module;    // the extension it was tagged for, if any
+  std::vector<std::string> flags;
+  std::string generator;       // e.g. "cython 0.29.32", when the source says so
+  std::string generatorSource; // e.g. the .pyx a Cython .c was made from
+  int64_t recordedNs = 0;
+};
+
+// How the module name of an extension was learnt.
+enum class NameFrom { Shim, Path, Init };
+
+struct ExtensionRecord {
+  std::string module;   // full dotted name: pkg.sub._ext
+  NameFrom nameFrom = NameFrom::Path;
+  std::string init;     // PyInit_<leaf>
+  std::string language; // c or c++ (c++ if any object is C++ or oxc++ linked)
+  std::string target;
+  std::string output;   // absolute path of the .so
+  std::string outputSha256;
+  std::string sourceDir; // cwd of the link (the package's build root)
+  std::string linker;    // the real compiler driver that linked
+  std::vector<std::string> objects;      // ids of oxcc-compiled objects, link order
+  std::vector<std::string> extraObjects; // ids of foreign objects (stored too)
+  std::vector<std::string> archives;     // ids of .a inputs (stored)
+  std::vector<std::string> sharedInputs; // .so files given as inputs (paths)
+  std::vector<std::string> libraries;    // -l names
+  std::vector<std::string> libraryDirs;  // -L dirs, absolute
+  std::vector<std::string> linkerArgs;   // -Wl,... / -Xlinker ..., verbatim
+  std::vector<std::string> flags;        // other link-time flags, verbatim
+  int64_t recordedNs = 0;
+};
+
+const char *nameFromString(NameFrom n);
+
+std::string toYaml(const ObjectRecord &r);
+std::string toYaml(const ExtensionRecord &r);
+
+// Parse a manifest. On failure returns nullopt and sets `error` to a
+// sentence naming what is wrong (the caller adds the file name).
+std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string &error);
+std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::string &error);
+
+} // namespace oxcc

@@ -1,0 +1,157 @@
+#include "store.h"
+
+#include "fs.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+namespace oxcc {
+
+std::string Store::defaultRoot() {
+  if (const char *s = getenv("OXCC_STORE"); s && *s) return absolutePath(s);
+  if (const char *x = getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/oxcc/store";
+  const char *home = getenv("HOME");
+  return std::string(home && *home ? home : "/tmp") + "/.cache/oxcc/store";
+}
+
+bool Store::open(bool create, std::string &error) {
+  std::string marker = root_ + "/oxcc-store";
+  std::string err;
+  if (auto text = readFile(marker, err)) {
+    std::string layout = text->substr(0, text->find('\n'));
+    if (layout != kStoreLayout) {
+      error = "store " + root_ + " has layout '" + layout + "', this oxcc reads " + kStoreLayout +
+              " (point OXCC_STORE at another directory)";
+      return false;
+    }
+    return true; // the marker is written last, so the layout is complete
+  } else if (fileExists(marker) || !create) {
+    // Present but unreadable, or absent when we may not create it.
+    error = "cannot use store " + root_ + ": " + err +
+            " (set OXCC_STORE to a readable, writable directory)";
+    return false;
+  }
+  for (const char *sub : {"/objects", "/extensions", "/compilers", "/tmp"})
+    if (!makeDirs(root_ + sub, err)) {
+      error = "cannot use store " + root_ + ": " + err +
+              " (set OXCC_STORE to a writable directory)";
+      return false;
+    }
+  if (!fileExists(marker) &&
+      !writeFileAtomic(marker, std::string(kStoreLayout) + "\n", tmpDir(), err)) {
+    error = "cannot use store " + root_ + ": " + err;
+    return false;
+  }
+  return true;
+}
+
+std::string Store::objectPath(const std::string &id, const char *ext) const {
+  return root_ + "/objects/" + id.substr(0, 2) + "/" + id + ext;
+}
+
+std::string Store::objectRecordPath(const std::string &id) const { return objectPath(id, ".yaml"); }
+
+std::string Store::extensionDir(const std::string &module) const {
+  return root_ + "/extensions/" + module;
+}
+
+bool Store::putBlob(const std::string &id, std::string_view bytes, const char *ext,
+                    std::string &error) {
+  std::string path = objectPath(id, ext);
+  // Same id, same bytes: a copy already there (from this or another build)
+  // is as good as ours.
+  if (fileExists(path)) return true;
+  return makeDirs(dirName(path), error) && writeFileAtomic(path, bytes, tmpDir(), error, 0444);
+}
+
+bool Store::putObjectRecord(const ObjectRecord &r, std::string &error) {
+  std::string path = objectRecordPath(r.id);
+  return makeDirs(dirName(path), error) && writeFileAtomic(path, toYaml(r), tmpDir(), error);
+}
+
+bool Store::putExtension(const ExtensionRecord &r, std::string &error) {
+  std::string dir = extensionDir(r.module);
+  return makeDirs(dir, error) &&
+         writeFileAtomic(dir + "/" + r.outputSha256 + ".yaml", toYaml(r), tmpDir(), error);
+}
+
+std::optional<ObjectRecord> Store::readObjectRecord(const std::string &id,
+                                                    std::string &error) const {
+  std::string path = objectRecordPath(id);
+  auto text = readFile(path, error);
+  if (!text) return std::nullopt;
+  auto r = objectFromYaml(*text, error);
+  if (!r) error = "store manifest " + path + " is " + error;
+  return r;
+}
+
+std::vector<ExtensionRecord> Store::allExtensions(std::vector<std::string> &errors) const {
+  std::vector<ExtensionRecord> out;
+  for (const auto &module : listDir(root_ + "/extensions"))
+    for (const auto &file : listDir(extensionDir(module))) {
+      if (!file.ends_with(".yaml")) continue;
+      std::string path = extensionDir(module) + "/" + file, err;
+      auto text = readFile(path, err);
+      std::optional<ExtensionRecord> r;
+      if (text) r = extensionFromYaml(*text, err);
+      if (!r) {
+        errors.push_back("store manifest " + path + " is " + (text ? err : "unreadable: " + err) +
+                         " (delete the file, or rebuild the extension with oxcc)");
+        continue;
+      }
+      out.push_back(std::move(*r));
+    }
+  return out;
+}
+
+std::vector<ExtensionRecord> Store::latestExtensions(std::vector<std::string> &errors) const {
+  std::map<std::string, ExtensionRecord> newest;
+  for (auto &r : allExtensions(errors)) {
+    auto it = newest.find(r.module);
+    if (it == newest.end() || it->second.recordedNs < r.recordedNs) newest[r.module] = std::move(r);
+  }
+  std::vector<ExtensionRecord> out;
+  for (auto &[_, r] : newest) out.push_back(std::move(r));
+  return out;
+}
+
+std::vector<std::string> Store::allObjectIds() const {
+  std::vector<std::string> ids;
+  for (const auto &shard : listDir(root_ + "/objects"))
+    for (const auto &file : listDir(root_ + "/objects/" + shard))
+      if (file.ends_with(".yaml")) ids.push_back(file.substr(0, file.size() - 5));
+  return ids;
+}
+
+std::string Store::cachedValue(const std::string &key) const {
+  std::string err;
+  auto v = readFile(root_ + "/compilers/" + key, err);
+  return v ? *v : "";
+}
+
+void Store::cacheValue(const std::string &key, const std::string &value) const {
+  std::string err; // a cache: failing to write it only costs time later
+  writeFileAtomic(root_ + "/compilers/" + key, value, tmpDir(), err);
+}
+
+static bool isIdentStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+bool isValidModuleName(std::string_view name) {
+  if (name.empty() || name.size() > 512) return false;
+  bool atStart = true;
+  for (char c : name) {
+    if (c == '.') {
+      if (atStart) return false;
+      atStart = true;
+      continue;
+    }
+    if (atStart ? !isIdentStart(c) : !(isIdentStart(c) || (c >= '0' && c <= '9'))) return false;
+    atStart = false;
+  }
+  return !atStart;
+}
+
+} // namespace oxcc

@@ -1,0 +1,168 @@
+// oxcc env / oxcc run / oxcc shim: the environment that makes a Python
+// build go through oxcc, and the shim that names each extension exactly.
+#include "fs.h"
+#include "process.h"
+#include "tools.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+#include <utility>
+
+namespace oxcc {
+
+namespace {
+
+std::string defaultPython() {
+  const char *p = getenv("OXCC_PYTHON");
+  return p && *p ? p : "/usr/bin/python3";
+}
+
+// The installed shim: next to the binary in both the build tree and an
+// install (<prefix>/bin/oxcc, <prefix>/share/oxcc/distutils_shim).
+std::string shimDir() {
+  if (const char *d = getenv("OXCC_SHIM_DIR"); d && *d) return d;
+  return dirName(dirName(selfExe())) + "/share/oxcc/distutils_shim";
+}
+
+// Takes "--python PY" out of args.
+bool takePython(Args &args, std::string &python, std::string &error) {
+  python = defaultPython();
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--python" || args[i].starts_with("--python=")) {
+      if (args[i] == "--python") {
+        if (i + 1 >= args.size()) {
+          error = "--python needs an interpreter path";
+          return false;
+        }
+        python = args[i + 1];
+        args.erase(args.begin() + i, args.begin() + i + 2);
+      } else {
+        python = args[i].substr(9);
+        args.erase(args.begin() + i);
+      }
+      return true;
+    }
+  }
+  return true;
+}
+
+bool askPython(const std::string &python, const std::string &code, std::string &out,
+               std::string &error) {
+  if (!captureOutput({python, {python, "-I", "-c", code}}, out)) {
+    error = "cannot run " + python + " (choose another with --python PATH)";
+    return false;
+  }
+  return true;
+}
+
+using Vars = std::vector<std::pair<std::string, std::string>>;
+
+// CC/CXX point at oxcc; LDSHARED/LDCXXSHARED keep the interpreter's own link
+// flags (-Wl,-O1 -Wl,-Bsymbolic-functions on Debian) with oxcc in front, so
+// the wrapped link is the link pip would have run.
+bool buildEnv(const std::string &python, Vars &vars, std::string &error) {
+  std::string out;
+  if (!askPython(python,
+                 "import sysconfig as s\n"
+                 "for k in ('LDSHARED', 'LDCXXSHARED'):\n"
+                 "    print((s.get_config_var(k) or '').partition(' ')[2])\n",
+                 out, error))
+    return false;
+  std::string ld = out.substr(0, out.find('\n'));
+  std::string ldxx = out.substr(out.find('\n') + 1);
+  ldxx = ldxx.substr(0, ldxx.find('\n'));
+  std::string bin = dirName(selfExe());
+  std::string cc = bin + "/oxcc", cxx = bin + "/oxc++";
+  std::string pythonPath = shimDir();
+  if (const char *pp = getenv("PYTHONPATH"); pp && *pp) pythonPath += std::string(":") + pp;
+  vars = {{"CC", cc},
+          {"CXX", cxx},
+          {"LDSHARED", cc + " " + (ld.empty() ? "-shared" : ld)},
+          {"LDCXXSHARED", cxx + " " + (ldxx.empty() ? "-shared" : ldxx)},
+          {"PYTHONPATH", pythonPath}};
+  return true;
+}
+
+std::string shellQuote(const std::string &s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+} // namespace
+
+int toolEnv(const Args &argsIn) {
+  Args args = argsIn;
+  std::string python, error;
+  if (!takePython(args, python, error)) return fail(2, "oxcc env: " + error);
+  if (!args.empty()) return fail(2, "oxcc env: unknown argument '" + args[0] + "'");
+  Vars vars;
+  if (!buildEnv(python, vars, error)) return fail(1, "oxcc env: " + error);
+  for (const auto &[k, v] : vars) printf("export %s=%s\n", k.c_str(), shellQuote(v).c_str());
+  return 0;
+}
+
+int toolRun(const Args &argsIn) {
+  Args args = argsIn;
+  std::string python, error;
+  if (!takePython(args, python, error)) return fail(2, "oxcc run: " + error);
+  if (!args.empty() && args[0] == "--") args.erase(args.begin());
+  if (args.empty()) return fail(2, "usage: oxcc run [--python PY] -- COMMAND [ARGS...]");
+  Vars vars;
+  if (!buildEnv(python, vars, error)) return fail(1, "oxcc run: " + error);
+  for (const auto &[k, v] : vars) setenv(k.c_str(), v.c_str(), 1);
+  std::string path = findOnPath(args[0]);
+  if (path.empty()) return fail(127, "oxcc run: command not found: " + args[0]);
+  execCommand({path, args});
+}
+
+int toolShim(const Args &argsIn) {
+  Args args = argsIn;
+  std::string python, error;
+  if (!takePython(args, python, error)) return fail(2, "oxcc shim: " + error);
+  if (args.size() != 1 || (args[0] != "install" && args[0] != "uninstall" && args[0] != "path"))
+    return fail(2, "usage: oxcc shim install|uninstall|path [--python PY]");
+  std::string src = shimDir();
+  if (args[0] == "path") {
+    printf("%s\n", src.c_str());
+    return 0;
+  }
+  std::string site;
+  if (!askPython(python, "import sysconfig; print(sysconfig.get_path('purelib'))", site, error))
+    return fail(1, "oxcc shim: " + error);
+  site = site.substr(0, site.find('\n'));
+  std::string pkg = site + "/oxcc_shim", pth = site + "/oxcc_shim.pth";
+
+  if (args[0] == "uninstall") {
+    // Only our own files: never a recursive delete of a site-packages path.
+    unlink(pth.c_str());
+    for (const auto &f : listDir(src + "/oxcc_shim"))
+      if (f.ends_with(".py")) unlink((pkg + "/" + f).c_str());
+    for (const auto &f : listDir(pkg + "/__pycache__"))
+      if (f.starts_with("oxcc") || f.find(".cpython-") != std::string::npos)
+        unlink((pkg + "/__pycache__/" + f).c_str());
+    rmdir((pkg + "/__pycache__").c_str());
+    if (rmdir(pkg.c_str()) != 0 && fileExists(pkg))
+      return fail(1, "oxcc shim: " + pkg + " holds files oxcc did not put there; left in place");
+    printf("removed the oxcc shim from %s\n", site.c_str());
+    return 0;
+  }
+
+  if (!makeDirs(pkg, error)) return fail(1, "oxcc shim: " + error);
+  std::vector<std::string> files = {"oxcc_shim.pth"};
+  for (const auto &f : listDir(src + "/oxcc_shim"))
+    if (f.ends_with(".py")) files.push_back("oxcc_shim/" + f);
+  if (!fileExists(src + "/oxcc_shim.pth"))
+    return fail(1, "oxcc shim: the shim is not at " + src + " (reinstall oxcc, or set OXCC_SHIM_DIR)");
+  for (const auto &f : files) {
+    std::string from = src + "/" + f;
+    auto bytes = readFile(from, error);
+    if (!bytes || !writeFileAtomic(site + "/" + f, *bytes, dirName(site + "/" + f), error))
+      return fail(1, "oxcc shim: " + error + " (is " + site + " writable? try sudo)");
+  }
+  printf("installed the oxcc shim in %s\n", site.c_str());
+  return 0;
+}
+
+} // namespace oxcc

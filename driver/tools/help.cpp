@@ -1,0 +1,59 @@
+#include "tools.h"
+
+#include <cstdio>
+
+#ifndef OXCC_VERSION
+#define OXCC_VERSION "0.0.0"
+#endif
+
+namespace oxcc {
+
+int fail(int code, const std::string &message) {
+  fprintf(stderr, "oxcc: error: %s\n", message.c_str());
+  return code;
+}
+
+int toolVersion() {
+  printf("oxcc %s\n", OXCC_VERSION);
+  return 0;
+}
+
+int toolHelp() {
+  fputs(R"(oxcc - a compiler driver that turns Python extension builds into records
+       it can later link into one executable.
+
+As a compiler (wrapper mode):
+  CC=oxcc pip wheel --no-build-isolation --no-index .
+  oxcc [compiler arguments]     run the real C compiler, record objects/extensions
+  oxc++ [compiler arguments]    the same for C++
+  Every argument is passed to the real compiler unchanged (including
+  --version and other queries); oxcc only reads them. -### prints what oxcc
+  would record and run, then the compiler's own -### output.
+
+Subcommands:
+  oxcc env [--python PY]        print shell exports (CC, CXX, LDSHARED,
+                                LDCXXSHARED, PYTHONPATH for the shim)
+  oxcc run [--python PY] -- CMD run CMD with that environment
+  oxcc list [--json]            the recorded extension modules (newest build of each)
+  oxcc shim install|uninstall|path [--python PY]
+                                put the distutils shim in PY's site-packages
+  oxcc store verify             check every record and stored object
+  oxcc version                  oxcc's own version (--version is the compiler's)
+  oxcc help                     this text
+
+Environment:
+  OXCC_STORE      the store (default ${XDG_CACHE_HOME:-~/.cache}/oxcc/store)
+  OXCC_CC         the real C compiler (default: first cc on PATH that is not oxcc)
+  OXCC_CXX        the real C++ compiler (default: first c++ on PATH)
+  OXCC_LAUNCHER   run the compiler behind this launcher (ccache, distcc, icecc)
+  OXCC_TARGET     the target triple to record (default: the compiler's -dumpmachine)
+  OXCC_STRICT=1   a failure to record is an error (default: a warning)
+  OXCC_DISABLE=1  run the real compiler only, record nothing
+
+Docs: docs/user-guide.md, docs/formats.md
+)",
+        stdout);
+  return 0;
+}
+
+} // namespace oxcc

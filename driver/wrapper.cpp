@@ -1,0 +1,111 @@
+#include "wrapper.h"
+
+#include "compiler.h"
+#include "fs.h"
+#include "parse_args.h"
+#include "record.h"
+#include "registry.h"
+#include "store.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sys/wait.h>
+
+namespace oxcc {
+
+static bool envFlag(const char *name) {
+  const char *v = getenv(name);
+  return v && *v && std::string(v) != "0";
+}
+
+static std::string quoted(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// -###: what oxcc would do, in lines FileCheck can match, then the real
+// compiler's own -### (so nothing runs, as with clang).
+static void printPlan(const Invocation &inv, const Command &cmd) {
+  fprintf(stderr, "oxcc: kind: %s%s%s\n", kindName(inv.kind),
+          inv.whyUnknown.empty() ? "" : " - ", inv.whyUnknown.c_str());
+  if (!inv.module.empty()) fprintf(stderr, "oxcc: module: %s\n", inv.module.c_str());
+  for (const auto &o : inv.objects)
+    fprintf(stderr, "oxcc: record object: %s <- %s\n", o.object.c_str(), o.source.c_str());
+  if (inv.kind == Kind::LinkShared)
+    fprintf(stderr, "oxcc: record extension: %s\n", inv.output.c_str());
+  for (const auto &l : inv.libraries) fprintf(stderr, "oxcc: library: %s\n", l.c_str());
+  if (inv.kind != Kind::Compile && inv.kind != Kind::LinkShared)
+    fprintf(stderr, "oxcc: pass through\n");
+  std::string line = "oxcc: run: " + quoted(cmd.path);
+  for (size_t i = 1; i < cmd.argv.size(); ++i) line += " " + quoted(cmd.argv[i]);
+  fprintf(stderr, "%s\n", line.c_str());
+}
+
+int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
+  bool cxxDriver = invokedAs == "oxc++" || invokedAs.ends_with("++");
+  bool strict = envFlag("OXCC_STRICT");
+
+  // Plugins take their own tags out of argv before anything reads it.
+  Invocation tags;
+  std::string error;
+  if (!runClaimArgs(args, tags, error)) {
+    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
+    return 2;
+  }
+
+  // Read the command line as a compiler would, and decide what it does.
+  Invocation inv = parseInvocation(args, cxxDriver);
+  inv.module = tags.module;
+  inv.compilerOverride = tags.compilerOverride;
+  runClassify(inv);
+
+  // The real compiler, and the exact command that will run.
+  Command cmd;
+  if (!chooseCompiler(invokedAs, inv, cmd, error)) {
+    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
+    return 127;
+  }
+  Command compilerOnly = cmd;
+  runRewriteCommand(inv, cmd);
+
+  if (inv.dryRun) {
+    printPlan(inv, cmd);
+    cmd.argv.push_back("-###");
+    execCommand(cmd);
+  }
+
+  // Nothing to record (probes, queries, preprocessing, anything unclear):
+  // become the compiler, so its behaviour is exactly its own.
+  bool records = inv.kind == Kind::Compile || inv.kind == Kind::LinkShared;
+  if (!records || envFlag("OXCC_DISABLE")) execCommand(cmd);
+
+  int status = spawnAndWait(cmd, error);
+  if (status < 0) {
+    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
+    return 127;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) exitLike(status);
+
+  // Record what it made. oxcc's own failure never fails the build unless
+  // OXCC_STRICT=1: the compiler's output is already in place and valid.
+  Store store(Store::defaultRoot());
+  RecordContext ctx{store, inv, compilerOnly.path, "", currentDir(), {}};
+  bool ok = store.open(true, error);
+  if (ok) {
+    ctx.target = targetTriple(inv, compilerOnly.path, &store);
+    ok = inv.kind == Kind::Compile ? recordCompile(ctx, error) : recordLink(ctx, error);
+  }
+  for (const auto &w : ctx.warnings) fprintf(stderr, "oxcc: warning: %s\n", w.c_str());
+  if (!ok) {
+    fprintf(stderr, "oxcc: %s: %s%s\n", strict ? "error" : "warning", error.c_str(),
+            strict ? "" : " (not recorded; the build goes on; OXCC_STRICT=1 makes this an error)");
+    return strict ? 1 : 0;
+  }
+  return 0;
+}
+
+} // namespace oxcc
