@@ -37,7 +37,11 @@ bool chooseCompiler(const std::string &invokedAs, const Invocation &inv, Command
   }
   command.path = path;
   command.argv.clear();
-  command.argv.push_back(name);
+  // argv[0] is the resolved path: gcc finds cc1 and its libraries from
+  // argv[0] (through PATH when it is a bare name, which would find oxcc
+  // again when oxcc is installed as "gcc"), and names itself in messages
+  // by its basename only, so diagnostics are unchanged.
+  command.argv.push_back(path);
   command.argv.insert(command.argv.end(), inv.compilerArgs.begin(), inv.compilerArgs.end());
   return true;
 }

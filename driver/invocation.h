@@ -55,9 +55,8 @@ struct Invocation {
   std::string compilerOverride;  // --oxcc-cc=PROG (run this compiler)
 };
 
-// A process to run: `path` is executed with `argv` (argv[0] included). They
-// differ on purpose: gcc names itself after argv[0] in its diagnostics, so
-// the real compiler keeps the name the user gave while `path` is resolved.
+// A process to run: `path` is executed with `argv` (argv[0] included; a
+// launcher such as ccache puts itself in `path` and argv[0]).
 struct Command {
   std::string path;
   std::vector<std::string> argv;

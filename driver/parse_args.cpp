@@ -96,8 +96,13 @@ Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver)
 
   const llvm::opt::OptTable &table = clang::driver::getDriverOptTable();
   unsigned missingIndex = 0, missingCount = 0;
-  llvm::opt::InputArgList list =
-      table.ParseArgs(llvm::makeArrayRef(argv.data(), argv.size()), missingIndex, missingCount);
+  // As clang's driver does in gcc mode: cl.exe's "/x" spellings would read
+  // an absolute path such as /work/a.c as an option, and cc1-only or
+  // flang-only options are not driver options at all.
+  unsigned excluded = clang::driver::options::CLOption | clang::driver::options::NoDriverOption |
+                      clang::driver::options::FlangOnlyOption;
+  llvm::opt::InputArgList list = table.ParseArgs(llvm::makeArrayRef(argv.data(), argv.size()),
+                                                 missingIndex, missingCount, 0, excluded);
   if (missingCount) {
     inv.whyUnknown = std::string("option ") + argv[missingIndex] + " is missing its value";
     return inv;

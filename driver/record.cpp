@@ -1,6 +1,6 @@
 #include "record.h"
 
-#include "elf.h"
+#include "elf_file.h"
 #include "fs.h"
 #include "registry.h"
 

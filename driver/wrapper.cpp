@@ -67,15 +67,14 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   Command cmd;
   if (!chooseCompiler(invokedAs, inv, cmd, error)) {
     fprintf(stderr, "oxcc: error: %s\n", error.c_str());
-    return 127;
+    return 2; // a setup problem; 127 would read as "oxcc not found"
   }
   Command compilerOnly = cmd;
   runRewriteCommand(inv, cmd);
 
   if (inv.dryRun) {
     printPlan(inv, cmd);
-    cmd.argv.push_back("-###");
-    execCommand(cmd);
+    execCommand(cmd); // argv still holds the caller's -###
   }
 
   // Nothing to record (probes, queries, preprocessing, anything unclear):

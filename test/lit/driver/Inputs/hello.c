@@ -1,0 +1,1 @@
+int hello(int x) { return x + 1; }

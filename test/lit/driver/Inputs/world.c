@@ -1,0 +1,1 @@
+int world(int x) { return x * 2; }
