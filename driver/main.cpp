@@ -2,11 +2,13 @@
 // Called as a compiler (oxcc, oxc++, or symlinked as gcc) it is a wrapper;
 // called as `oxcc SUBCOMMAND` it is a tool.
 #include "fs.h"
+#include "process.h"
 #include "tools/tools.h"
 #include "wrapper.h"
 
 #include <cstdio>
 #include <map>
+#include <unistd.h>
 
 using namespace oxcc;
 
@@ -14,12 +16,25 @@ namespace {
 using Tool = int (*)(const Args &);
 const std::map<std::string, Tool> &tools() {
   static const std::map<std::string, Tool> t = {
-      {"list", toolList}, {"env", toolEnv},     {"run", toolRun},
-      {"shim", toolShim}, {"store", toolStore},
+      {"env", toolEnv},   {"run", toolRun}, {"shim", toolShim},
       {"help", [](const Args &) { return toolHelp(); }},
       {"version", [](const Args &) { return toolVersion(); }},
   };
   return t;
+}
+
+// Subcommands that parse manifests live in oxcc-tools (see tools_main.cpp).
+bool isHeavyTool(const std::string &name) { return name == "list" || name == "store"; }
+
+[[noreturn]] void runHeavyTool(const Args &args) {
+  std::string tool = dirName(dirName(selfExe())) + "/libexec/oxcc/oxcc-tools";
+  if (!fileExists(tool)) {
+    fail(2, "cannot find " + tool + " (reinstall oxcc)");
+    _exit(2);
+  }
+  Args argv = {tool};
+  argv.insert(argv.end(), args.begin(), args.end());
+  execCommand({tool, argv});
 }
 
 // A word that is not a flag, has no path or suffix, and is not a file:
@@ -39,6 +54,7 @@ int main(int argc, char **argv) {
   if (invokedAs == "oxcc" && !args.empty()) {
     if (args[0] == "--help" || args[0] == "-h") return toolHelp();
     if (args[0] == "--oxcc-version") return toolVersion();
+    if (isHeavyTool(args[0])) runHeavyTool(args);
     if (auto it = tools().find(args[0]); it != tools().end())
       return it->second(Args(args.begin() + 1, args.end()));
     if (looksLikeSubcommand(args[0]))

@@ -166,8 +166,10 @@ bool recordLink(RecordContext &ctx, std::string &error) {
       if (!fileExists(ctx.store.objectPath(id)) && !ctx.store.putBlob(id, *bytes, ".o", error))
         return false;
       std::string recErr;
-      if (auto rec = ctx.store.readObjectRecord(id, recErr))
-        cxx |= rec->language == "c++" || rec->language == "objective-c++";
+      if (auto text = readFile(ctx.store.objectRecordPath(id), recErr)) {
+        std::string lang = writtenField(*text, "language");
+        cxx |= lang == "c++" || lang == "objective-c++";
+      }
       ext.objects.push_back(id);
       break;
     }

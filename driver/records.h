@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace oxcc {
@@ -59,10 +60,15 @@ struct ExtensionRecord {
 
 const char *nameFromString(NameFrom n);
 
+// records_write.cpp (no yaml-cpp: the driver's hot path).
 std::string toYaml(const ObjectRecord &r);
 std::string toYaml(const ExtensionRecord &r);
+// One unescaped top-level string field of a manifest written by toYaml
+// ("" if absent): lets the hot path read back what it wrote itself, such
+// as an object's language, without a YAML parser.
+std::string writtenField(std::string_view yaml, std::string_view key);
 
-// Parse a manifest. On failure returns nullopt and sets `error` to a
+// records_read.cpp (yaml-cpp). Parse a manifest. On failure returns nullopt and sets `error` to a
 // sentence naming what is wrong (the caller adds the file name).
 std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string &error);
 std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::string &error);

@@ -45,6 +45,7 @@ public:
   bool putObjectRecord(const ObjectRecord &r, std::string &error);
   bool putExtension(const ExtensionRecord &r, std::string &error);
 
+  // store_read.cpp: these parse manifests (tools only).
   std::optional<ObjectRecord> readObjectRecord(const std::string &id, std::string &error) const;
 
   // Every extension record in the store. Files that cannot be read or parsed

@@ -1,77 +1,10 @@
+// Reading manifests back, with yaml-cpp: files may have been edited by
+// hand, and every problem must come back as a sentence, never a crash.
 #include "records.h"
 
 #include <yaml-cpp/yaml.h>
 
 namespace oxcc {
-
-const char *nameFromString(NameFrom n) {
-  switch (n) {
-  case NameFrom::Shim: return "shim";
-  case NameFrom::Path: return "path";
-  case NameFrom::Init: return "init";
-  }
-  return "path";
-}
-
-// Empty strings and lists are left out so manifests stay short; readers
-// treat a missing key as empty.
-static void put(YAML::Emitter &out, const char *key, const std::string &v) {
-  if (!v.empty()) out << YAML::Key << key << YAML::Value << YAML::DoubleQuoted << v;
-}
-static void put(YAML::Emitter &out, const char *key, const std::vector<std::string> &v) {
-  if (v.empty()) return;
-  out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
-  for (const auto &s : v) out << YAML::DoubleQuoted << s;
-  out << YAML::EndSeq;
-}
-
-std::string toYaml(const ObjectRecord &r) {
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  out << YAML::Key << "schema" << YAML::Value << kObjectSchema;
-  out << YAML::Key << "id" << YAML::Value << r.id;
-  put(out, "stored_sha256", r.storedSha256);
-  put(out, "origin", r.origin);
-  put(out, "source", r.source);
-  put(out, "language", r.language);
-  put(out, "cwd", r.cwd);
-  put(out, "output", r.output);
-  put(out, "compiler", r.compiler);
-  put(out, "target", r.target);
-  put(out, "module", r.module);
-  put(out, "flags", r.flags);
-  put(out, "generator", r.generator);
-  put(out, "generator_source", r.generatorSource);
-  out << YAML::Key << "recorded_ns" << YAML::Value << r.recordedNs;
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
-}
-
-std::string toYaml(const ExtensionRecord &r) {
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  out << YAML::Key << "schema" << YAML::Value << kExtensionSchema;
-  put(out, "module", r.module);
-  put(out, "name_from", nameFromString(r.nameFrom));
-  put(out, "init", r.init);
-  put(out, "language", r.language);
-  put(out, "target", r.target);
-  put(out, "output", r.output);
-  put(out, "output_sha256", r.outputSha256);
-  put(out, "source_dir", r.sourceDir);
-  put(out, "linker", r.linker);
-  put(out, "objects", r.objects);
-  put(out, "extra_objects", r.extraObjects);
-  put(out, "archives", r.archives);
-  put(out, "shared_inputs", r.sharedInputs);
-  put(out, "libraries", r.libraries);
-  put(out, "library_dirs", r.libraryDirs);
-  put(out, "linker_args", r.linkerArgs);
-  put(out, "flags", r.flags);
-  out << YAML::Key << "recorded_ns" << YAML::Value << r.recordedNs;
-  out << YAML::EndMap;
-  return std::string(out.c_str()) + "\n";
-}
 
 namespace {
 // Reads typed fields from a YAML map, remembering the first problem.
