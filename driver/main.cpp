@@ -24,7 +24,9 @@ const std::map<std::string, Tool> &tools() {
 }
 
 // Subcommands that parse manifests live in oxcc-tools (see tools_main.cpp).
-bool isHeavyTool(const std::string &name) { return name == "list" || name == "store"; }
+bool isHeavyTool(const std::string &name) {
+  return name == "list" || name == "store" || name == "link" || name == "ld";
+}
 
 [[noreturn]] void runHeavyTool(const Args &args) {
   std::string tool = dirName(dirName(selfExe())) + "/libexec/oxcc/oxcc-tools";

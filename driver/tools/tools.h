@@ -15,6 +15,8 @@ int toolEnv(const Args &args);
 int toolRun(const Args &args);
 int toolShim(const Args &args);
 int toolStore(const Args &args);
+int toolLd(const Args &args);
+int toolLink(const Args &args);
 
 // "oxcc: error: ..." on stderr; returns `code`.
 int fail(int code, const std::string &message);

@@ -1,0 +1,74 @@
+#include "options.h"
+
+#include "fs.h"
+
+namespace oxcc {
+
+const char *kLinkUsage =
+    "usage: oxcc link -o APP [--wheel W.whl]... [--module NAME]... [--all]\n"
+    "                 [--pure DIR]... [--python debian] [--stdlib=full|none]\n"
+    "                 [-m MODULE[:FUNC] | --script FILE] [--build-dir DIR] [-j N] [-v]\n"
+    "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n";
+
+bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    // --opt VALUE and --opt=VALUE alike.
+    auto value = [&](const char *name, std::string &out) {
+      std::string n = name;
+      if (a == n) {
+        if (i + 1 >= args.size()) {
+          error = n + " needs a value";
+          return false;
+        }
+        out = args[++i];
+        return true;
+      }
+      if (a.starts_with(n + "=")) {
+        out = a.substr(n.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    std::string v;
+    if (value("-o", o.output) || value("--build-dir", o.buildDir) ||
+        value("--python", o.python) || value("--script", o.script) ||
+        value("--stdlib", o.stdlib)) {
+    } else if (value("--wheel", v)) {
+      o.wheels.push_back(absolutePath(v));
+    } else if (value("--module", v)) {
+      o.modules.push_back(v);
+    } else if (value("--pure", v)) {
+      o.pureDirs.push_back(absolutePath(v));
+    } else if (value("-m", v)) {
+      auto colon = v.find(':');
+      o.entryModule = v.substr(0, colon);
+      if (colon != std::string::npos) o.entryFunction = v.substr(colon + 1);
+    } else if (value("-j", v)) {
+      o.jobs = std::atoi(v.c_str());
+    } else if (a == "--all") {
+      o.allModules = true;
+    } else if (a == "-v" || a == "--verbose") {
+      o.verbose = true;
+    } else if (a == "-h" || a == "--help") {
+      error = "";
+      return false;
+    } else {
+      error = "unknown option '" + a + "'";
+      return false;
+    }
+    if (!error.empty()) return false;
+  }
+  if (o.output.empty()) error = "missing -o APP";
+  else if (!o.entryModule.empty() && !o.script.empty()) error = "-m and --script exclude each other";
+  else if (o.stdlib != "full" && o.stdlib != "none") error = "--stdlib is full or none";
+  else if (o.python != "debian") error = "--python " + o.python + ": only the 'debian' distribution exists so far";
+  if (!error.empty()) return false;
+  o.output = absolutePath(o.output);
+  if (o.buildDir.empty()) o.buildDir = o.output + ".oxcc-build";
+  o.buildDir = absolutePath(o.buildDir);
+  if (!o.script.empty()) o.script = absolutePath(o.script);
+  return true;
+}
+
+} // namespace oxcc

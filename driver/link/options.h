@@ -1,0 +1,30 @@
+// `oxcc link` options, read once into a struct; nothing later looks at argv.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace oxcc {
+
+struct LinkOptions {
+  std::string output;                 // -o APP
+  std::vector<std::string> wheels;    // --wheel W.whl (its .so files come from the store)
+  std::vector<std::string> modules;   // --module NAME (from the store)
+  bool allModules = false;            // --all
+  std::vector<std::string> pureDirs;  // --pure DIR (pure-Python packages to embed)
+  std::string python = "debian";      // --python DIST
+  std::string entryModule;            // -m MODULE[:FUNC]
+  std::string entryFunction;
+  std::string script;                 // --script FILE
+  std::string buildDir;               // --build-dir (default: APP.oxcc-build next to APP)
+  std::string stdlib = "full";        // --stdlib=full|none
+  int jobs = 0;                       // -j N for ninja (0: ninja's default)
+  bool verbose = false;               // -v: ninja -v
+};
+
+// False with a one-line message naming the bad option and the fix.
+bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &opts, std::string &error);
+
+extern const char *kLinkUsage;
+
+} // namespace oxcc

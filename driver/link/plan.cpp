@@ -1,0 +1,239 @@
+#include "plan.h"
+
+#include "elf_file.h"
+#include "fs.h"
+#include "process.h"
+#include "record.h"
+#include "store.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace oxcc {
+
+std::string uniqueInitSymbol(const std::string &module) {
+  std::string sym = "oxcc_init_";
+  size_t start = 0;
+  while (true) {
+    size_t dot = module.find('.', start);
+    std::string part = module.substr(start, dot - start);
+    sym += std::to_string(part.size()) + part;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return sym;
+}
+
+bool findToolchain(Toolchain &t, std::string &error) {
+  std::string libexec = dirName(selfExe()); // <prefix>/libexec/oxcc
+  t.prefix = dirName(dirName(libexec));
+  t.ldDir = libexec;
+  t.runtimeLib = t.prefix + "/lib/liboxrt.a";
+  t.runtimeInclude = t.prefix + "/include";
+  t.packTool = libexec + "/oxrt-pack";
+  t.collectScript = t.prefix + "/share/oxcc/runtime/collect_python.py";
+  for (const auto *p : {&t.runtimeLib, &t.packTool, &t.collectScript})
+    if (!fileExists(*p)) {
+      error = "oxcc's runtime is incomplete: " + *p + " is missing (rebuild or reinstall oxcc)";
+      return false;
+    }
+  if (!fileExists(t.ldDir + "/ld.lld")) {
+    error = t.ldDir + "/ld.lld is missing (rebuild or reinstall oxcc)";
+    return false;
+  }
+  return true;
+}
+
+bool findDistribution(const std::string &name, Distribution &d, std::string &error) {
+  if (name != "debian") {
+    error = "unknown Python distribution '" + name + "' (only 'debian' exists so far)";
+    return false;
+  }
+  // Facts about Debian's python3.11-dev (see DESIGN.md): the static library
+  // is not PIC, and needs these libraries, more than python3-config prints.
+  d.name = "debian";
+  d.version = "3.11";
+  d.includeDir = "/usr/include/python3.11";
+  d.staticLib = "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a";
+  d.linkLibs = {"expat", "z", "m", "dl", "pthread", "util"};
+  d.stdlibDir = "/usr/lib/python3.11";
+  d.dynloadDirs = {"/usr/lib/python3.11/lib-dynload"};
+  if (!fileExists(d.staticLib) || !fileExists(d.includeDir + "/Python.h")) {
+    error = "the debian distribution needs python3.11-dev (" + d.staticLib +
+            "); run utils/bootstrap or apt-get install python3.11-dev";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Every record of every module, by the sha256 of the .so it produced.
+std::map<std::string, ExtensionRecord> recordsByOutput(const Store &store,
+                                                       std::vector<std::string> &errors) {
+  std::map<std::string, ExtensionRecord> out;
+  for (auto &r : store.allExtensions(errors)) out[r.outputSha256] = r;
+  return out;
+}
+
+// The .so members of a wheel: the member path, its sha256, and where it was
+// extracted (only needed when the store has no record of that exact file).
+struct WheelModule {
+  std::string member, sha256, extracted;
+};
+
+bool listWheelModules(const std::string &python, const std::string &wheel,
+                      const std::string &extractDir, std::vector<WheelModule> &out,
+                      std::string &error) {
+  static const char *code = R"(
+import hashlib, os, sys, zipfile
+wheel, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for info in sorted(z.infolist(), key=lambda i: i.filename):
+        if not info.filename.endswith('.so'):
+            continue
+        data = z.read(info)
+        path = os.path.join(dest, info.filename)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, 'wb') as f:
+            f.write(data)
+        print(info.filename, hashlib.sha256(data).hexdigest(), path, sep='\t')
+)";
+  std::string text;
+  if (!captureOutput({python, {python, "-I", "-c", code, wheel, extractDir}}, text)) {
+    error = "cannot read wheel " + wheel + " (is it a wheel? see the message above)";
+    return false;
+  }
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    std::string line = text.substr(at, end - at);
+    at = end == std::string::npos ? text.size() : end + 1;
+    auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    if (t1 == std::string::npos || t2 == std::string::npos) continue;
+    out.push_back({line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1)});
+  }
+  return true;
+}
+
+// pkg/sub/_ext.cpython-311-x86_64-linux-gnu.so -> pkg.sub._ext
+std::string moduleFromMember(const std::string &member) {
+  std::string name = member;
+  auto slash = name.find_last_of('/');
+  auto dot = name.find('.', slash == std::string::npos ? 0 : slash);
+  name.resize(dot);
+  std::replace(name.begin(), name.end(), '/', '.');
+  return name;
+}
+
+std::string rebuildHint(const std::string &module) {
+  return "rebuild its package with oxcc (`oxcc run -- pip wheel --no-build-isolation "
+         "--no-index .`, or CC=oxcc) so that " + module + " is recorded";
+}
+
+} // namespace
+
+bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::string &error) {
+  plan.options = opts;
+  if (!findToolchain(plan.tools, error) || !findDistribution(opts.python, plan.python, error))
+    return false;
+
+  std::vector<std::string> errors;
+  std::map<std::string, PlannedExtension> chosen; // by module
+  auto latest = store.latestExtensions(errors);
+  if (!errors.empty()) {
+    error = errors.front();
+    return false;
+  }
+
+  // From the store: --all, --module NAME.
+  std::map<std::string, const ExtensionRecord *> byModule;
+  for (const auto &r : latest) byModule[r.module] = &r;
+  if (opts.allModules)
+    for (const auto &r : latest) chosen[r.module] = {r, "", {}, {}, "store"};
+  for (const auto &m : opts.modules) {
+    auto it = byModule.find(m);
+    if (it == byModule.end()) {
+      error = "module " + m + " is not in the store " + store.root() + "; " + rebuildHint(m) +
+              " (oxcc list shows what is recorded)";
+      return false;
+    }
+    chosen[m] = {*it->second, "", {}, {}, "store"};
+  }
+
+  // From wheels: each .so is matched to its record by its exact bytes, or
+  // through the .oxcc.obj section that names the objects it was linked from.
+  if (!opts.wheels.empty()) {
+    auto byOutput = recordsByOutput(store, errors);
+    for (const auto &wheel : opts.wheels) {
+      if (!isRegularFile(wheel)) {
+        error = "wheel " + wheel + " does not exist";
+        return false;
+      }
+      std::vector<WheelModule> mods;
+      if (!listWheelModules(plan.tools.python, wheel, opts.buildDir + "/wheels/" + baseName(wheel),
+                            mods, error))
+        return false;
+      for (const auto &wm : mods) {
+        std::string module = moduleFromMember(wm.member);
+        if (auto it = byOutput.find(wm.sha256); it != byOutput.end()) {
+          chosen[it->second.module] = {it->second, "", {}, {}, baseName(wheel)};
+          continue;
+        }
+        std::string err;
+        auto bytes = readFile(wm.extracted, err);
+        auto section = bytes ? elf::readSection(*bytes, kObjectSection) : std::nullopt;
+        auto ids = section ? elf::parseObjectRecords(*section) : std::vector<std::string>{};
+        bool stored = !ids.empty();
+        for (const auto &id : ids) stored &= fileExists(store.objectPath(id));
+        if (!stored) {
+          error = "module " + module + " in " + baseName(wheel) +
+                  (ids.empty() ? " was not built by oxcc (its .so names no oxcc objects)"
+                               : " names objects that are not in the store " + store.root()) +
+                  "; " + rebuildHint(module);
+          return false;
+        }
+        // Built by oxcc, linked by something else: a record of the same
+        // module with those objects gives the libraries; else objects only.
+        PlannedExtension pe;
+        pe.origin = baseName(wheel);
+        pe.record.module = module;
+        pe.record.objects = ids;
+        for (const auto &[_, r] : byOutput)
+          if (r.module == module && r.objects == ids) pe.record = r;
+        for (const auto &s : elf::definedGlobalSymbols(*bytes))
+          if (s == "PyInit_" + module.substr(module.rfind('.') + 1)) pe.record.init = s;
+        if (pe.record.init.empty()) {
+          error = "module " + module + " in " + baseName(wheel) + " has no init function PyInit_" +
+                  module.substr(module.rfind('.') + 1);
+          return false;
+        }
+        chosen[module] = pe;
+      }
+    }
+  }
+
+  std::set<std::string> libSeen, dirSeen;
+  for (auto &[module, pe] : chosen) {
+    pe.initSymbol = uniqueInitSymbol(module);
+    for (const auto &id : pe.record.objects) pe.objectPaths.push_back(store.objectPath(id, ".o"));
+    for (const auto &id : pe.record.extraObjects)
+      pe.objectPaths.push_back(store.objectPath(id, ".o"));
+    for (const auto &id : pe.record.archives) pe.archivePaths.push_back(store.objectPath(id, ".a"));
+    for (const auto &p : pe.objectPaths)
+      if (!fileExists(p)) {
+        error = "module " + module + ": stored object " + p + " is missing; " + rebuildHint(module);
+        return false;
+      }
+    for (const auto &l : pe.record.libraries)
+      if (libSeen.insert(l).second) plan.libraries.push_back(l);
+    for (const auto &d : pe.record.libraryDirs)
+      if (dirSeen.insert(d).second) plan.libraryDirs.push_back(d);
+    plan.cxx |= pe.record.language == "c++";
+    plan.extensions.push_back(pe);
+  }
+  return true;
+}
+
+} // namespace oxcc

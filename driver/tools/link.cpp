@@ -1,0 +1,54 @@
+// oxcc link: one executable from recorded extensions, a static libpython
+// and the runtime. The whole job, in order.
+#include "fs.h"
+#include "link/ninja_writer.h"
+#include "link/options.h"
+#include "link/plan.h"
+#include "process.h"
+#include "store.h"
+#include "tools.h"
+
+#include <cstdio>
+#include <sys/wait.h>
+
+namespace oxcc {
+
+int toolLink(const Args &args) {
+  // Read the command line once.
+  LinkOptions opts;
+  std::string error;
+  if (!parseLinkOptions(args, opts, error)) {
+    if (error.empty()) {
+      fputs(kLinkUsage, stdout);
+      return 0;
+    }
+    fputs(kLinkUsage, stderr);
+    return fail(2, "oxcc link: " + error);
+  }
+
+  // The store holds what the builds recorded.
+  Store store(Store::defaultRoot());
+  if (!store.open(false, error)) return fail(1, "oxcc link: " + error);
+
+  // Decide what goes in: extensions, distribution, runtime, resources.
+  LinkPlan plan;
+  if (!planLink(opts, store, plan, error)) return fail(1, "oxcc link: " + error);
+
+  // Write the build directory (only what changed).
+  if (!writeBuildDir(plan, error)) return fail(1, "oxcc link: " + error);
+
+  // ninja builds it: partial links, bytecode, the final link with lld.
+  std::string ninja = findOnPath("ninja");
+  if (ninja.empty()) return fail(1, "oxcc link: ninja is not on PATH (apt-get install ninja-build)");
+  Command cmd{ninja, {"ninja", "-C", opts.buildDir}};
+  if (opts.jobs > 0) cmd.argv.push_back("-j" + std::to_string(opts.jobs));
+  if (opts.verbose) cmd.argv.push_back("-v");
+  int status = spawnAndWait(cmd, error);
+  if (status < 0) return fail(1, "oxcc link: " + error);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return fail(1, "oxcc link: the build of " + opts.output + " failed (see above; build files in " +
+                       opts.buildDir + ")");
+  return 0;
+}
+
+} // namespace oxcc
