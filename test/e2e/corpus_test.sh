@@ -190,7 +190,15 @@ run_one() {
     # shellcheck disable=SC2034 # read by the EXIT trap
     reported=1
     echo "FAIL $name: $1"
-    if [[ -n ${2:-} && -s $2 ]]; then tail -n 40 "$2" | sed 's/^/    /'; fi
+    if [[ -n ${2:-} && -s $2 ]]; then
+      # pip ends a failed build with its own noise: show the compiler's and
+      # oxcc's error lines first.
+      if [[ $2 == */build.log ]]; then
+        { grep -E '(error|fatal|oxcc)[^ ]*: ' "$2" | head -n 15 | sed 's/^/    /'; } || true
+        echo "    ..."
+      fi
+      tail -n 30 "$2" | sed 's/^/    /'
+    fi
     exit 1
   }
 
