@@ -27,13 +27,36 @@ _warned = False
 
 
 def patch_build_ext_module(module):
-    """Wrap build_extension of the module's build_ext class, if it defines one."""
+    """Wrap build_extension of the module's build_ext class, if it defines one,
+    and its run/build_extensions, which wrap a subclass's build_extension."""
     cls = getattr(module, "build_ext", None)
     if not isinstance(cls, type):
         return
     original = cls.__dict__.get("build_extension")
     if isinstance(original, types.FunctionType) and not getattr(original, _MARK, False):
         cls.build_extension = _wrap_build_extension(original)
+    for name in ("run", "build_extensions"):
+        method = cls.__dict__.get(name)
+        if isinstance(method, types.FunctionType) and not getattr(method, _MARK, False):
+            wrapped = _wrap_entry(method)
+            setattr(wrapped, _MARK, True)
+            setattr(cls, name, wrapped)
+
+
+def _wrap_entry(original):
+    """A package's own build_ext subclass may override build_extension without
+    calling ours (brotli's setup.py compiles and links by hand): once the
+    command runs, wrap whichever class in the instance's MRO defines it."""
+    @functools.wraps(original)
+    def entry(self, *args, **kwargs):
+        owner = next((k for k in type(self).__mro__ if "build_extension" in k.__dict__), None)
+        if owner is not None:
+            with _lock:
+                method = owner.__dict__["build_extension"]
+                if isinstance(method, types.FunctionType) and not getattr(method, _MARK, False):
+                    owner.build_extension = _wrap_build_extension(method)
+        return original(self, *args, **kwargs)
+    return entry
 
 
 def _wrap_build_extension(original):

@@ -20,6 +20,7 @@ declare -A modules=(
   [cxxext]="cxxext._core"
   [cyext]="cyext.fast"
   [nested]="nested.a._impl nested.b.deep._impl"
+  [custombuild]="custombuild._impl"
 )
 
 # build MODE FIXTURE: builds the wheel into $tmp/MODE/FIXTURE/wheel.
@@ -75,19 +76,22 @@ run() { # run DESCRIPTION COMMAND...: PASS/FAIL line, log tail on failure
   fi
 }
 
-for name in cext cxxext cyext nested; do
+for name in cext cxxext cyext nested custombuild; do
   run "$name: plain gcc wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build plain $name && install_and_check plain $name"
   run "$name: oxcc run -- pip wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build shim $name && install_and_check shim $name"
   run "$name: recorded with exact names (shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-shim shim ${modules[$name]}"
   # Without the shim C++ extensions link through g++ (setuptools' CXX) and
   # are not seen: that is what the shim is for.
-  [[ $name == cxxext ]] && continue
+  [[ $name == cxxext || $name == custombuild ]] && continue
   run "$name: CC=oxcc pip wheel works (no shim)" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build bare $name && install_and_check bare $name"
   run "$name: recorded with names from build/lib.* (no shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-bare path ${modules[$name]}"
 done
 
 # C++: the shim routed the link through oxc++, so the record says c++.
 run "cxxext: language c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"cxxext._core\", \"init\": \"PyInit__core\", \"name_from\": \"shim\", \"language\": \"c++\"'"
+# A build_ext subclass linking by hand (as brotli does): still tagged and
+# routed through oxc++.
+run "custombuild: language c++ (own build_extension)" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"custombuild._impl\", \"init\": \"PyInit__impl\", \"name_from\": \"shim\", \"language\": \"c++\"'"
 # Cython: its objects are recognised, with the .pyx they came from.
 run "cyext: Cython object recognised" bash -c "grep -l 'generator: \"cython 0\.29' $tmp/store-shim/objects/*/*.yaml | xargs grep -q 'generator_source: \".*cyext/fast.pyx\"'"
 run "stores verify clean" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' store verify && OXCC_STORE=$tmp/store-bare '$bin/oxcc' store verify"
