@@ -427,35 +427,4 @@ TEST(Robustness, Garbage) {
   }
 }
 
-// Timing of appendSection + write for a ~50 KB and a ~5 MB object.
-TEST(Timing, AppendAndWrite) {
-  compile("small", "const char blob[48000] = {1};\nint f(void) { return blob[7]; }\n", "gcc -c -fPIC");
-  compile("big", "const char blob[5000000] = {1};\nint f(void) { return blob[7]; }\n", "gcc -c -fPIC");
-  for (std::string name : {"small.o", "big.o"}) {
-    std::string in = readFile(at(name));
-    std::string out = at(name + ".timed");
-    std::string record = makeObjectRecord(hexId(70));
-    std::vector<double> us;
-    for (int i = 0; i < 30; ++i) {
-      auto t0 = std::chrono::steady_clock::now();
-      AppendResult r = appendSection(in, kObjectSection, record);
-      // A fresh file, as the driver writes (temp + rename): rewriting an
-      // existing file through O_TRUNC makes ext4 flush it on close.
-      unlink(out.c_str());
-      int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
-      ASSERT_GE(fd, 0);
-      ASSERT_EQ(write(fd, r.bytes.data(), r.bytes.size()), ssize_t(r.bytes.size()));
-      close(fd);
-      auto t1 = std::chrono::steady_clock::now();
-      us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
-    }
-    std::sort(us.begin(), us.end());
-    std::cout << "[timing] " << name << " (" << in.size() << " bytes): append+write median "
-              << us[us.size() / 2] << " us, min " << us[0] << " us\n";
-    if (name == "small.o") {
-      EXPECT_LT(us[us.size() / 2], 5000.0);  // loose: sanitizer builds too
-    }
-  }
-}
-
 }  // namespace
