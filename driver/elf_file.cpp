@@ -269,7 +269,7 @@ AppendResult appendSection(std::string_view bytes, std::string_view name,
   return r;
 }
 
-std::vector<std::string> definedGlobalSymbols(std::string_view bytes) {
+std::vector<std::string> definedGlobalSymbols(std::string_view bytes, bool strongOnly) {
   std::vector<std::string> result;
   SectionTable t;
   std::string error;
@@ -296,6 +296,7 @@ std::vector<std::string> definedGlobalSymbols(std::string_view bytes) {
     int bind = s.info >> 4;
     if (s.shndx == kUndef) continue;
     if (bind != kGlobal && bind != kWeak && bind != kGnuUnique) continue;
+    if (strongOnly && bind != kGlobal) continue;
     std::optional<std::string_view> n = stringAt(*strtab, s.name);
     if (n && !n->empty()) result.emplace_back(*n);
   }

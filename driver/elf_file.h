@@ -56,8 +56,10 @@ AppendResult appendSection(std::string_view bytes, std::string_view name,
 
 // Names of the defined (st_shndx != SHN_UNDEF) symbols with global, weak or
 // GNU-unique binding, in symbol table order, from .symtab if present, else
-// .dynsym (a stripped .so). Empty if not ELF or malformed.
-std::vector<std::string> definedGlobalSymbols(std::string_view bytes);
+// .dynsym (a stripped .so). Empty if not ELF or malformed. With strongOnly,
+// only STB_GLOBAL ones (not weak or unique: C++ inline functions, template
+// instantiations and their COMDAT groups).
+std::vector<std::string> definedGlobalSymbols(std::string_view bytes, bool strongOnly = false);
 
 // The object ids in the records "oxcc:1:<64 lowercase hex>\n" found in a
 // `.oxcc.obj` section's contents, in order, duplicates kept. Anything else

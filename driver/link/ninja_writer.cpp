@@ -113,18 +113,17 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   n += "ninja_required_version = 1.10\n\n";
   n += "python = " + shellWord(t.python) + "\n";
   n += "cc = " + shellWord(t.cc) + "\ncxx = " + shellWord(t.cxx) + "\n";
-  n += "objcopy = " + shellWord(t.objcopy) + "\n";
-  n += "ld = " + shellWord(t.ldDir + "/oxcc-tools") + " ld\n";
+  n += "tools = " + shellWord(t.ldDir + "/oxcc-tools") + "\n";
+  n += "ld = $tools ld\n";
   n += "pack = " + shellWord(t.packTool) + "\n";
   n += "collect = " + shellWord(t.collectScript) + "\n\n";
 
   n += "# One extension, linked like its own .so would be (-r: its objects and\n"
-       "# private archives), then every global made local but its init function,\n"
-       "# which gets a name unique in the binary (objcopy renames first, then\n"
-       "# keeps globals: hence the new name in --keep-global-symbol).\n"
+       "# private archives), then its strong globals made local but its init\n"
+       "# function, which gets a name unique in the binary (oxcc localize).\n"
        "rule partial\n"
-       "  command = $ld -r -o $out.tmp $in && $objcopy --keep-global-symbol=$newinit "
-       "--redefine-sym $init=$newinit $out.tmp $out && rm -f $out.tmp\n"
+       "  command = $ld -r -o $out.tmp $in && $tools localize $out.tmp $out $init $newinit"
+       " && rm -f $out.tmp\n"
        "  description = EXT $module\n\n";
   n += "rule cxx\n  command = $cxx -std=c++20 -O2 -fno-pie " +
        shellWord("-I" + t.runtimeInclude) + " " + shellWord("-I" + plan.python.includeDir) +
@@ -136,11 +135,13 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   n += "rule pack\n  command = $pack $in -o $out\n  description = PACK $out\n\n";
   n += "rule asm\n  command = $cc -c $in -o $out\n  description = AS $out\n\n";
   n += "# The final link: gcc for the crt files, lld (oxcc-tools, in process) as\n"
-       "# the linker. -E: lib-dynload modules resolve libpython against the app.\n"
+       "# the linker. -E: lib-dynload modules resolve libpython against the app;\n"
+       "# static libstdc++: one shared library less to map at every start.\n"
        "# Written to a temporary, renamed on success: never a half-written app.\n"
        "rule link\n"
        "  command = $cxx -no-pie " + shellWord("-B" + t.ldDir + "/") +
-       " -fuse-ld=lld -Wl,-E -o $out.tmp $in $libs && mv -f $out.tmp $out\n"
+       " -fuse-ld=lld -Wl,-E -static-libstdc++ -static-libgcc -o $out.tmp $in $libs"
+       " && mv -f $out.tmp $out\n"
        "  description = LINK $out\n\n";
 
   std::string objects;
@@ -173,7 +174,8 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   for (const auto &l : plan.libraries) libs += " " + shellWord("-l" + l);
   for (const auto &l : plan.python.linkLibs) libs += " " + shellWord("-l" + l);
   n += "build " + ninjaPath(o.output) + ": link main.o resources.o" + objects + " " +
-       ninjaPath(t.runtimeLib) + " " + ninjaPath(plan.python.staticLib) + " | " +
+       ninjaPath(t.runtimeLib) + " " + ninjaPath(t.formatLib) + " " +
+       ninjaPath(plan.python.staticLib) + " | " +
        ninjaPath(t.ldDir + "/ld.lld") + "\n";
   n += "  libs =" + libs + "\n";
   n += "\ndefault " + ninjaPath(o.output) + "\n";

@@ -30,10 +30,13 @@ bool findToolchain(Toolchain &t, std::string &error) {
   t.prefix = dirName(dirName(libexec));
   t.ldDir = libexec;
   t.runtimeLib = t.prefix + "/lib/liboxrt.a";
+  t.formatLib = t.prefix + "/lib/liboxrt_format.a";
   t.runtimeInclude = t.prefix + "/include";
+  if (!fileExists(t.runtimeInclude + "/oxrt/app.h")) t.runtimeInclude += "/oxrt/app.h"; // named in the error
   t.packTool = libexec + "/oxrt-pack";
   t.collectScript = t.prefix + "/share/oxcc/runtime/collect_python.py";
-  for (const auto *p : {&t.runtimeLib, &t.packTool, &t.collectScript})
+  for (const auto *p : {&t.runtimeLib, &t.formatLib, &t.packTool, &t.collectScript,
+                        &t.runtimeInclude})
     if (!fileExists(*p)) {
       error = "oxcc's runtime is incomplete: " + *p + " is missing (rebuild or reinstall oxcc)";
       return false;
@@ -83,14 +86,18 @@ struct WheelModule {
   std::string member, sha256, extracted;
 };
 
+// Lists a wheel: its extension modules (extracted) and, in `pyMembers`, the
+// paths of its .py files (to check that an entry point is embedded).
 bool listWheelModules(const std::string &python, const std::string &wheel,
                       const std::string &extractDir, std::vector<WheelModule> &out,
-                      std::string &error) {
+                      std::vector<std::string> &pyMembers, std::string &error) {
   static const char *code = R"(
 import hashlib, os, sys, zipfile
 wheel, dest = sys.argv[1], sys.argv[2]
 with zipfile.ZipFile(wheel) as z:
     for info in sorted(z.infolist(), key=lambda i: i.filename):
+        if info.filename.endswith('.py'):
+            print(info.filename)
         if not info.filename.endswith('.so'):
             continue
         data = z.read(info)
@@ -111,6 +118,7 @@ with zipfile.ZipFile(wheel) as z:
     std::string line = text.substr(at, end - at);
     at = end == std::string::npos ? text.size() : end + 1;
     auto t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+    if (t1 == std::string::npos) pyMembers.push_back(line);
     if (t1 == std::string::npos || t2 == std::string::npos) continue;
     out.push_back({line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1), line.substr(t2 + 1)});
   }
@@ -125,6 +133,13 @@ std::string moduleFromMember(const std::string &member) {
   name.resize(dot);
   std::replace(name.begin(), name.end(), '/', '.');
   return name;
+}
+
+// MODULE as a file under `root`: root/a/b.py or root/a/b/__init__.py.
+bool moduleUnder(const std::string &root, const std::string &module) {
+  std::string rel = module;
+  std::replace(rel.begin(), rel.end(), '.', '/');
+  return fileExists(root + "/" + rel + ".py") || fileExists(root + "/" + rel + "/__init__.py");
 }
 
 std::string rebuildHint(const std::string &module) {
@@ -164,6 +179,7 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
 
   // From wheels: each .so is matched to its record by its exact bytes, or
   // through the .oxcc.obj section that names the objects it was linked from.
+  std::set<std::string> embeddedPy; // wheel members, for the entry check
   if (!opts.wheels.empty()) {
     auto byOutput = recordsByOutput(store, errors);
     for (const auto &wheel : opts.wheels) {
@@ -172,9 +188,11 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
         return false;
       }
       std::vector<WheelModule> mods;
+      std::vector<std::string> pyMembers;
       if (!listWheelModules(plan.tools.python, wheel, opts.buildDir + "/wheels/" + baseName(wheel),
-                            mods, error))
+                            mods, pyMembers, error))
         return false;
+      embeddedPy.insert(pyMembers.begin(), pyMembers.end());
       for (const auto &wm : mods) {
         std::string module = moduleFromMember(wm.member);
         if (auto it = byOutput.find(wm.sha256); it != byOutput.end()) {
@@ -211,6 +229,21 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
         }
         chosen[module] = pe;
       }
+    }
+  }
+
+  // The entry module must be something the binary will hold.
+  if (const std::string &m = opts.entryModule; !m.empty()) {
+    std::string rel = m;
+    std::replace(rel.begin(), rel.end(), '.', '/');
+    bool found = chosen.count(m) || embeddedPy.count(rel + ".py") ||
+                 embeddedPy.count(rel + "/__init__.py") ||
+                 (opts.stdlib == "full" && moduleUnder(plan.python.stdlibDir, m));
+    for (const auto &d : opts.pureDirs) found |= moduleUnder(d, m);
+    if (!found) {
+      error = "-m " + m + ": no such module among the embedded wheels, --pure directories, "
+              "extensions and stdlib (add the package that holds it)";
+      return false;
     }
   }
 

@@ -32,6 +32,7 @@ struct Toolchain {
   std::string prefix;        // <prefix>/libexec/oxcc/oxcc-tools
   std::string ldDir;         // holds ld.lld (-> oxcc-tools): gcc -B$ldDir -fuse-ld=lld
   std::string runtimeLib;    // liboxrt.a
+  std::string formatLib;     // liboxrt_format.a (the packed-resources reader)
   std::string runtimeInclude;
   std::string packTool;      // oxrt-pack
   std::string collectScript; // collect_python.py

@@ -17,6 +17,7 @@ int toolShim(const Args &args);
 int toolStore(const Args &args);
 int toolLd(const Args &args);
 int toolLink(const Args &args);
+int toolLocalize(const Args &args);
 
 // "oxcc: error: ..." on stderr; returns `code`.
 int fail(int code, const std::string &message);

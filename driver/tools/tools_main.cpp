@@ -12,6 +12,7 @@ using namespace oxcc;
 int main(int argc, char **argv) {
   static const std::map<std::string, int (*)(const Args &)> tools = {
       {"list", toolList}, {"store", toolStore}, {"ld", toolLd}, {"link", toolLink},
+      {"localize", toolLocalize},
   };
   Args args(argv + 1, argv + argc);
   // gcc -fuse-ld=lld runs us as ld.lld.

@@ -1,0 +1,449 @@
+"""The importer of an oxcc executable (frozen into liboxrt).
+
+Serves, from the packed resources in the executable (through the built-in
+module _oxrt):
+  - modules, packages and namespace packages, their source and data files;
+  - built-in modules under dotted names, which CPython 3.11.2's
+    BuiltinImporter refuses ("pkg._ext" is never found: it returns None
+    whenever a package path is given).
+
+Every embedded module has a virtual path under ROOT (== sys.executable), as
+zipimport gives paths inside an archive: ROOT/pkg/mod.py, ROOT/pkg/__init__.py.
+Nothing exists on disk there (the executable is a file, so every such path
+fails with ENOTDIR), and this module answers get_data() and
+importlib.resources for them. See docs/formats-resources.md.
+
+install_core() runs between core and main initialisation (only builtins,
+sys, _imp and _frozen_importlib exist then); install_main() runs after.
+"""
+
+import sys
+import _imp
+import _oxrt
+
+_bootstrap = sys.modules['_frozen_importlib']
+_ModuleSpec = _bootstrap.ModuleSpec
+
+MODULE, FILE = 1, 2          # resource kinds
+PACKAGE, NAMESPACE = 1, 2    # module flags
+ROOT = _oxrt.root
+_PREFIX = ROOT + '/'
+
+# Dotted built-ins the executable links (top-level ones are BuiltinImporter's),
+# and their parents: a parent that no resource provides is a namespace package.
+_BUILTINS = frozenset(n for n in _oxrt.builtin_names() if '.' in n)
+_BUILTIN_PARENTS = frozenset(n.rsplit('.', i)[0]
+                             for n in _BUILTINS for i in range(1, n.count('.') + 1))
+
+
+class _Spec(_ModuleSpec):
+    """A spec whose `cached` is None: there is no bytecode file to name
+    (ModuleSpec would make up ROOT/pkg/__pycache__/mod.cpython-311.pyc)."""
+
+    @property
+    def cached(self):
+        return None
+
+    @cached.setter
+    def cached(self, value):
+        pass
+
+
+def module_path(name, flags):
+    """The virtual path of a module's source: ROOT/a/b.py or ROOT/a/b/__init__.py."""
+    rel = name.replace('.', '/')
+    if flags & PACKAGE:
+        return _PREFIX + rel + '/__init__.py'
+    return _PREFIX + rel + '.py'
+
+
+def package_dir(name):
+    return _PREFIX + name.replace('.', '/')
+
+
+def _is_implicit_namespace(name):
+    """A name with embedded content below it but no module of its own, like a
+    directory without __init__.py on sys.path."""
+    return (name in _BUILTIN_PARENTS or _oxrt.has_prefix(MODULE, name + '.')
+            or _oxrt.has_prefix(FILE, name.replace('.', '/') + '/'))
+
+
+def _source_key_to_module(key):
+    """'a/b/c.py' -> ('a.b.c', 0), 'a/b/__init__.py' -> ('a.b', PACKAGE), or None."""
+    if not key.endswith('.py'):
+        return None
+    parts = key[:-3].split('/')
+    want = 0
+    if parts[-1] == '__init__':
+        parts.pop()
+        want = PACKAGE
+    if not parts or not all(p and '.' not in p for p in parts):
+        return None
+    name = '.'.join(parts)
+    flags = _oxrt.find(MODULE, name)
+    if flags is None or flags & NAMESPACE or (flags & PACKAGE) != want:
+        return None
+    return name, flags
+
+
+def normalize_key(key):
+    """Resolves '.', '..' and repeated slashes in a path relative to ROOT."""
+    parts = []
+    for part in key.split('/'):
+        if part in ('', '.'):
+            continue
+        if part == '..':
+            if parts:
+                parts.pop()
+            continue
+        parts.append(part)
+    return '/'.join(parts)
+
+
+def relative_key(path):
+    """The resource key of a virtual path (str or path-like), or None."""
+    path = _fspath(path)
+    if path == ROOT:
+        return ''
+    if not path.startswith(_PREFIX):
+        return None
+    return normalize_key(path[len(_PREFIX):])
+
+
+def _fspath(path):
+    if isinstance(path, str):
+        return path
+    fspath = getattr(type(path), '__fspath__', None)
+    if fspath is None:
+        raise TypeError(f'expected str or path-like, not {type(path).__name__}')
+    return fspath(path)
+
+
+def read_key(key):
+    """Bytes of the virtual file `key`: a packed file, or a module's source."""
+    data = _oxrt.file_data(key)
+    if data is not None:
+        return data
+    mod = _source_key_to_module(key)
+    if mod is not None:
+        return _oxrt.module_source(mod[0]) or b''
+    return None
+
+
+def is_file_key(key):
+    return _oxrt.find(FILE, key) is not None or _source_key_to_module(key) is not None
+
+
+def is_dir_key(key):
+    if key == '' or _oxrt.has_prefix(FILE, key + '/'):
+        return True
+    if '.' in key:
+        return False
+    name = key.replace('/', '.')
+    flags = _oxrt.find(MODULE, name)
+    return (flags is not None and flags & PACKAGE) or _is_implicit_namespace(name)
+
+
+def list_key(key):
+    """Names directly in the virtual directory `key`: {name: is_dir}."""
+    out = {}
+    prefix = key + '/' if key else ''
+    for name, exact, deeper, _flags in _oxrt.children(FILE, prefix, '/'):
+        if deeper:
+            out[name] = True
+        elif exact:
+            out.setdefault(name, False)
+    if '.' not in key:
+        dotted = key.replace('/', '.')
+        mprefix = dotted + '.' if dotted else ''
+        if dotted:
+            flags = _oxrt.find(MODULE, dotted)
+            if flags is not None and flags & PACKAGE and not flags & NAMESPACE:
+                out.setdefault('__init__.py', False)
+        for name, exact, deeper, flags in _oxrt.children(MODULE, mprefix, '.'):
+            if deeper or (exact and flags & PACKAGE):
+                out[name] = True
+            if exact and not flags & PACKAGE:
+                out.setdefault(name + '.py', False)
+        for name in _BUILTIN_PARENTS:
+            if name.rpartition('.')[0] == dotted:
+                out[name.rpartition('.')[2]] = True
+    return out
+
+
+class _BuiltinLoader(_bootstrap.BuiltinImporter):
+    """Creates a dotted built-in with the package context set, so that a
+    single-phase module (PyModule_Create with m_name "_ext") is named
+    "pkg._ext" — CPython's dynamic loader does the same for .so files."""
+
+    @staticmethod
+    def create_module(spec):
+        return _oxrt.create_builtin(spec)
+
+    @classmethod
+    def is_package(cls, fullname):
+        return fullname in _BUILTIN_PARENTS
+
+
+class OxrtImporter:
+    """Meta-path finder and loader for the packed resources and dotted built-ins."""
+
+    def __repr__(self):
+        return '<OxrtImporter>'
+
+    # -- finder --
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname in _BUILTINS:
+            spec = _ModuleSpec(fullname, _BuiltinLoader, origin='built-in')
+            if fullname in _BUILTIN_PARENTS or _oxrt.has_prefix(MODULE, fullname + '.'):
+                spec.submodule_search_locations = [package_dir(fullname)]
+            return spec
+        flags = _oxrt.find(MODULE, fullname)
+        if flags is None:
+            if not _is_implicit_namespace(fullname):
+                return None
+            flags = PACKAGE | NAMESPACE
+        if flags & NAMESPACE:
+            spec = _Spec(fullname, self, origin=None, is_package=True)
+        else:
+            spec = _Spec(fullname, self, origin=module_path(fullname, flags),
+                         is_package=bool(flags & PACKAGE))
+            spec.has_location = True
+        if flags & PACKAGE:
+            spec.submodule_search_locations = [package_dir(fullname)]
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+    def find_distributions(self, context=None):
+        import _oxrt_resources
+        return _oxrt_resources.find_distributions(context)
+
+    # -- loader --
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        code = self.get_code(module.__spec__.name)
+        # There is no bytecode file; CPython sets __cached__ on every
+        # module with a location, so say None rather than leave it out.
+        module.__cached__ = None
+        if code is not None:
+            exec(code, module.__dict__)
+
+    def _flags(self, fullname):
+        flags = _oxrt.find(MODULE, fullname)
+        if flags is None:
+            if _is_implicit_namespace(fullname):
+                return PACKAGE | NAMESPACE
+            raise ImportError(f'{fullname!r} is not in the packed resources', name=fullname)
+        return flags
+
+    def _real_name(self, fullname):
+        """linecache asks for the source of __name__, which is '__main__' for
+        a module run with -m (or '__mp_main__' in a multiprocessing child)."""
+        if fullname in ('__main__', '__mp_main__'):
+            spec = getattr(sys.modules.get(fullname), '__spec__', None)
+            if spec is not None and spec.loader is self:
+                return spec.name
+        return fullname
+
+    def get_code(self, fullname):
+        fullname = self._real_name(fullname)
+        flags = self._flags(fullname)
+        if flags & NAMESPACE:
+            return None
+        code = _oxrt.module_code(fullname)
+        # Compiled with the key path as filename; make tracebacks, inspect and
+        # warnings name the virtual path (as SourceLoader does for moved .pyc).
+        _imp._fix_co_filename(code, module_path(fullname, flags))
+        return code
+
+    def get_source(self, fullname):
+        fullname = self._real_name(fullname)
+        if self._flags(fullname) & NAMESPACE:
+            return None
+        data = _oxrt.module_source(fullname)
+        return None if data is None else decode_source(data)
+
+    def is_package(self, fullname):
+        return bool(self._flags(fullname) & PACKAGE)
+
+    def get_filename(self, fullname):
+        flags = self._flags(fullname)
+        if flags & NAMESPACE:
+            raise ImportError(f'namespace package {fullname!r} has no file', name=fullname)
+        return module_path(fullname, flags)
+
+    def get_data(self, path):
+        key = relative_key(path)
+        if key is None:
+            # A real file, as FileLoader.get_data would read it.
+            import _io
+            with _io.FileIO(_fspath(path), 'r') as f:
+                return f.read()
+        data = read_key(key)
+        if data is None:
+            raise FileNotFoundError(2, 'No such file in the packed resources', _fspath(path))
+        return data
+
+    def get_resource_reader(self, fullname):
+        if not self.is_package(fullname):
+            return None
+        import _oxrt_resources
+        return _oxrt_resources.Reader(fullname.replace('.', '/'))
+
+
+def decode_source(data):
+    """Source bytes to str as the compiler read them: PEP 263 cookie, universal newlines."""
+    head = data[:data.find(b'\n', data.find(b'\n') + 1)] if b'\n' in data else data
+    if b'coding' in head:
+        import io, tokenize
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        text = data.decode(encoding)
+    else:
+        text = data.decode('utf-8-sig')
+    return text.replace('\r\n', '\n').replace('\r', '\n')
+
+
+class OxrtPathFinder:
+    """Path-entry finder for ROOT and the virtual package directories under
+    it: lets PathFinder and pkgutil.iter_modules() see embedded modules."""
+
+    def __init__(self, path):
+        key = relative_key(path) if isinstance(path, str) else None
+        if key is None:
+            raise ImportError('not a virtual path of this executable')
+        if key and ('.' in key or not is_dir_key(key)):
+            raise ImportError(f'{path!r} is not an embedded package directory')
+        self.path = path
+        self._prefix = key.replace('/', '.') + '.' if key else ''
+
+    def __repr__(self):
+        return f'OxrtPathFinder({self.path!r})'
+
+    def find_spec(self, fullname, target=None):
+        if not fullname.startswith(self._prefix) or '.' in fullname[len(self._prefix):]:
+            return None
+        return _importer.find_spec(fullname)
+
+    def invalidate_caches(self):
+        pass
+
+    def iter_modules(self, prefix=''):
+        """(name, ispkg) pairs, as pkgutil.iter_modules wants them."""
+        seen = {}
+        for name, exact, deeper, flags in _oxrt.children(MODULE, self._prefix, '.'):
+            if name.isidentifier():
+                seen[name] = bool(deeper or (exact and flags & PACKAGE))
+        for full in _BUILTINS | _BUILTIN_PARENTS:
+            parent, _, leaf = full.rpartition('.')
+            if parent + '.' == self._prefix or (not parent and not self._prefix):
+                seen[leaf] = seen.get(leaf, False) or full in _BUILTIN_PARENTS
+        for name in sorted(seen):
+            yield prefix + name, seen[name]
+
+
+def _path_hook(path):
+    return OxrtPathFinder(path)
+
+
+_importer = OxrtImporter()
+
+
+def install_core():
+    """Before main initialisation: encodings is imported during it, and nothing
+    of the standard library is on the filesystem."""
+    sys.meta_path.insert(_meta_path_index(), _importer)
+    # PathFinder asks sys.path_importer_cache before any path hook, so the
+    # root never reaches zipimport (which would read the whole executable
+    # looking for a zip directory).
+    sys.path_importer_cache[ROOT] = OxrtPathFinder(ROOT)
+
+
+def _meta_path_index():
+    """After BuiltinImporter and FrozenImporter, before PathFinder: frozen
+    stdlib modules stay the fast path, the filesystem comes last."""
+    for i, finder in enumerate(sys.meta_path):
+        if getattr(finder, '__name__', None) == 'PathFinder':
+            return i
+    return len(sys.meta_path)
+
+
+def install_main():
+    """After main initialisation."""
+    # First, before zipimporter (inserted at 0 by main init): package
+    # __path__ entries are virtual dirs, which zipimporter would answer by
+    # reading the executable as a zip file.
+    if _path_hook in sys.path_hooks:
+        sys.path_hooks.remove(_path_hook)
+    sys.path_hooks.insert(0, _path_hook)
+    # PathFinder was appended during main initialisation; keep it last.
+    sys.meta_path.remove(_importer)
+    sys.meta_path.insert(_meta_path_index(), _importer)
+    # The C traceback printer reads source lines from real files only; the
+    # traceback module goes through linecache and loader.get_source().
+    _adopt_frozen_modules()
+    if sys.excepthook is sys.__excepthook__:
+        sys.excepthook = _excepthook
+    _install_site_builtins()
+
+
+def _adopt_frozen_modules():
+    """The standard library lives under ROOT too. FrozenImporter names frozen
+    stdlib modules (os, codecs, io, ...) after sys._stdlib_dir, which getpath
+    leaves unset here; set it, and give the modules frozen before now the
+    __file__ FrozenImporter would have given them."""
+    sys._stdlib_dir = ROOT
+    frozen = _bootstrap.FrozenImporter
+    for module in list(sys.modules.values()):
+        spec = getattr(module, '__spec__', None)
+        state = getattr(spec, 'loader_state', None)
+        if spec is None or spec.loader is not frozen or state is None:
+            continue
+        if not getattr(state, 'origname', None) or state.filename:
+            continue
+        ispkg = spec.submodule_search_locations is not None
+        filename, pkgdir = frozen._resolve_filename(state.origname, spec.name, ispkg)
+        state.filename = filename
+        module.__file__ = filename
+        if pkgdir and pkgdir not in spec.submodule_search_locations:
+            spec.submodule_search_locations.insert(0, pkgdir)
+
+
+def _excepthook(exc_type, value, tb):
+    # The runtime's own frames (_oxrt_entry calling the app) say nothing.
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith('<frozen _oxrt'):
+        tb = tb.tb_next
+    try:
+        import traceback
+        traceback.print_exception(exc_type, value, tb)
+    except BaseException:
+        sys.__excepthook__(exc_type, value, tb)
+
+
+def _install_site_builtins():
+    """exit(), quit() and help() without importing site (which would add the
+    host's site-packages); a readline hook for the REPL."""
+    import builtins
+    import _sitebuiltins
+    if not hasattr(builtins, 'exit'):
+        builtins.exit = _sitebuiltins.Quitter('exit', 'Ctrl-D (i.e. EOF)')
+        builtins.quit = _sitebuiltins.Quitter('quit', 'Ctrl-D (i.e. EOF)')
+    if not hasattr(builtins, 'help'):
+        builtins.help = _sitebuiltins._Helper()
+    if not hasattr(sys, '__interactivehook__'):
+        sys.__interactivehook__ = _interactive_hook
+
+
+def _interactive_hook():
+    """Tab completion at the REPL; no history file is written."""
+    try:
+        import readline
+        import rlcompleter  # noqa: F401  (registers the completer)
+    except ImportError:
+        return
+    readline.parse_and_bind('tab: complete')

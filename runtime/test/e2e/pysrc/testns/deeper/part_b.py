@@ -1,0 +1,1 @@
+NAME = 'testns.deeper.part_b'

@@ -1,0 +1,1 @@
+NAME = 'testns.part_a'

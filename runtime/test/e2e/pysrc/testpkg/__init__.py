@@ -1,0 +1,2 @@
+"""A test package embedded in the end-to-end test program."""
+GREETING = 'hello from testpkg'

@@ -1,0 +1,5 @@
+VALUE = 'testpkg.sub.mod'
+
+
+def where():
+    return __file__

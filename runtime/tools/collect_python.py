@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+"""Collect the pure-Python side of an oxcc executable into an oxrt-pack manifest.
+
+    collect_python.py --out-dir DIR --manifest OUT.tsv
+                      [--stdlib /usr/lib/python3.11] [--pure DIR]... [--wheel W.whl]...
+
+Every root is walked for modules (.py, compiled here to marshalled code
+objects), data files and *.dist-info contents. Roots are taken in command-line
+order and a later root wins over an earlier one for the same module name or
+file key, so an application can override a library. Compiled code is cached in
+DIR/code by the sha256 of (source, filename, bytecode magic), so a rebuild
+recompiles only what changed. Run it with the interpreter whose libpython the
+executable links (Debian's /usr/bin/python3): the bytecode is version-specific.
+
+The manifest is written atomically, sorted, with absolute paths; see
+docs/formats-resources.md for what the keys mean.
+"""
+
+import argparse
+import concurrent.futures
+import fnmatch
+import hashlib
+import importlib.util
+import marshal
+import os
+import sys
+import zipfile
+
+# Top-level stdlib entries that are never embedded: tests, GUI tools, and
+# places where third-party or binary modules live.
+STDLIB_EXCLUDE = ('test', 'idlelib', 'tkinter', 'turtledemo', 'site-packages',
+                  'dist-packages', 'lib-dynload', 'config-3.*')
+STDLIB_EXCLUDE_PATHS = ('lib2to3/tests',)
+# Compiled extension modules are linked into the executable as built-ins (or
+# loaded from the filesystem), never packed here.
+EXTENSION_SUFFIXES = ('.so', '.pyd', '.dylib')
+FLAG_PACKAGE, FLAG_NAMESPACE = 1, 2
+
+
+class CollectError(Exception):
+    pass
+
+
+class Item:
+    """One file found under a root: its key (relative POSIX path) and where its bytes are."""
+    __slots__ = ('relpath', 'path')
+
+    def __init__(self, relpath, path):
+        self.relpath, self.path = relpath, path
+
+
+class Stats:
+    def __init__(self):
+        self.cached = self.compiled = self.failed = self.extensions = self.skipped = 0
+
+
+def note(message):
+    print('collect_python: ' + message, file=sys.stderr)
+
+
+def skipped_file(relpath, stats):
+    """Files never embedded: caches and compiled extensions."""
+    parts = relpath.split('/')
+    if '__pycache__' in parts or relpath.endswith(('.pyc', '.pyo')):
+        return True
+    if relpath.endswith(EXTENSION_SUFFIXES) or '.so.' in parts[-1]:
+        stats.extensions += 1
+        return True
+    return False
+
+
+def walk_dir(root, exclude_top=(), exclude_paths=()):
+    """Files under `root`, sorted, as Items; symlinked dirs are not followed."""
+    items = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root).replace(os.sep, '/')
+        rel = '' if rel == '.' else rel
+        keep = []
+        for d in sorted(dirnames):
+            sub = d if not rel else rel + '/' + d
+            if not rel and any(fnmatch.fnmatchcase(d, pat) for pat in exclude_top):
+                continue
+            if sub in exclude_paths or d == '__pycache__':
+                continue
+            keep.append(d)
+        dirnames[:] = keep
+        for f in sorted(filenames):
+            relpath = f if not rel else rel + '/' + f
+            if not rel and any(fnmatch.fnmatchcase(f, pat) for pat in exclude_top):
+                continue
+            items.append(Item(relpath, os.path.join(dirpath, f)))
+    return items
+
+
+def wheel_items(wheel, out_dir, stats):
+    """Extracts a wheel's embeddable members into out_dir/wheels/<sha256>/ once."""
+    try:
+        with open(wheel, 'rb') as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        zf = zipfile.ZipFile(wheel)
+    except (OSError, zipfile.BadZipFile) as e:
+        raise CollectError(f'cannot read wheel {wheel}: {e}')
+    dest = os.path.join(out_dir, 'wheels', digest)
+    items = []
+    with zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            name = info.filename
+            if info.is_dir():
+                continue
+            parts = name.split('/')
+            if name.startswith('/') or '..' in parts or '\\' in name:
+                raise CollectError(f'wheel {wheel}: unsafe member path {name!r}')
+            # <name>.data/purelib and platlib install into the import root;
+            # scripts, headers and data do not belong to it.
+            if parts[0].endswith('.data') and len(parts) > 2:
+                if parts[1] not in ('purelib', 'platlib'):
+                    stats.skipped += 1
+                    continue
+                relpath = '/'.join(parts[2:])
+            else:
+                relpath = name
+            if skipped_file(relpath, stats):
+                continue
+            target = os.path.join(dest, *name.split('/'))
+            if not os.path.exists(target):
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                write_atomic(target, zf.read(info))
+            items.append(Item(relpath, target))
+    return items
+
+
+def write_atomic(path, data):
+    tmp = f'{path}.tmp.{os.getpid()}'
+    with open(tmp, 'wb') as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def module_name(relpath):
+    """'a/b/c.py' -> ('a.b.c', 0); 'a/b/__init__.py' -> ('a.b', FLAG_PACKAGE);
+    None if no import can reach it (a component holds a '.', e.g. *.dist-info).
+    Non-identifiers are importable through __import__, as sysconfig does with
+    '_sysconfigdata__x86_64-linux-gnu', so they are modules too."""
+    if not relpath.endswith('.py'):
+        return None
+    parts = relpath[:-3].split('/')
+    flags = 0
+    if parts[-1] == '__init__':
+        parts.pop()
+        flags = FLAG_PACKAGE
+    if not parts or not all(p and '.' not in p for p in parts):
+        return None
+    return '.'.join(parts), flags
+
+
+def cache_path(out_dir, source, filename):
+    h = hashlib.sha256()
+    for part in (importlib.util.MAGIC_NUMBER, filename.encode(), b'optimize=0', source):
+        h.update(len(part).to_bytes(8, 'little'))
+        h.update(part)
+    digest = h.hexdigest()
+    return os.path.join(out_dir, 'code', digest[:2], digest + '.marshal')
+
+
+def compile_one(job):
+    """Runs in a worker: (source path, virtual filename, cache path) -> error or None."""
+    path, filename, target = job
+    try:
+        with open(path, 'rb') as f:
+            source = f.read()
+        code = compile(source, filename, 'exec', dont_inherit=True, optimize=0)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as e:
+        return f'{path}: {type(e).__name__}: {e}'
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    write_atomic(target, marshal.dumps(code))
+    return None
+
+
+def compile_modules(modules, out_dir, jobs, stats):
+    """Fills in each module's code path; drops those that do not compile."""
+    todo = []
+    for name, m in modules.items():
+        with open(m['source'], 'rb') as f:
+            source = f.read()
+        m['code'] = cache_path(out_dir, source, m['filename'])
+        if os.path.exists(m['code']):
+            stats.cached += 1
+        else:
+            todo.append((m['source'], m['filename'], m['code'], name))
+    if not todo:
+        return
+    args = [t[:3] for t in todo]
+    if jobs > 1 and len(todo) > 32:
+        with concurrent.futures.ProcessPoolExecutor(jobs) as pool:
+            results = list(pool.map(compile_one, args, chunksize=16))
+    else:
+        results = [compile_one(a) for a in args]
+    for (_, _, _, name), error in zip(todo, results):
+        if error:
+            note('skipped (does not compile): ' + error)
+            stats.failed += 1
+            del modules[name]
+        else:
+            stats.compiled += 1
+
+
+def add_namespace_packages(modules):
+    """A directory of modules without __init__.py is a namespace package."""
+    for name in list(modules):
+        parts = name.split('.')
+        for i in range(1, len(parts)):
+            parent = '.'.join(parts[:i])
+            if parent not in modules:
+                modules[parent] = {'flags': FLAG_PACKAGE | FLAG_NAMESPACE}
+
+
+def tsv_field(value, what):
+    if '\t' in value or '\n' in value or '\r' in value:
+        raise CollectError(f'{what} {value!r} contains a tab or newline; the manifest cannot name it')
+    return value
+
+
+def main(argv):
+    roots = []
+
+    class AddRoot(argparse.Action):
+        def __call__(self, parser, namespace, values, option_string=None):
+            roots.append((self.dest, values))
+
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--out-dir', required=True, help='cache of compiled code and extracted wheels')
+    p.add_argument('--manifest', required=True, help='the oxrt-pack manifest to write')
+    p.add_argument('--stdlib', action=AddRoot, help='the standard library directory')
+    p.add_argument('--pure', action=AddRoot, help='a site-packages-like directory')
+    p.add_argument('--wheel', action=AddRoot, help='a wheel (.whl)')
+    p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 1)
+    args = p.parse_args(argv)
+    if not roots:
+        p.error('nothing to collect: give --stdlib, --pure or --wheel')
+
+    out_dir = os.path.abspath(args.out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    stats = Stats()
+    modules = {}  # name -> {'flags', 'source', 'filename'}; later roots replace
+    files = {}    # key -> absolute path
+    for kind, root in roots:
+        if kind == 'wheel':
+            if not os.path.isfile(root):
+                raise CollectError(f'--wheel {root}: no such file')
+            items = wheel_items(root, out_dir, stats)
+        else:
+            if not os.path.isdir(root):
+                raise CollectError(f'--{kind} {root}: no such directory')
+            if kind == 'stdlib':
+                if not os.path.isfile(os.path.join(root, 'os.py')):
+                    raise CollectError(f'--stdlib {root}: not a Python standard library (no os.py)')
+                items = walk_dir(root, STDLIB_EXCLUDE, STDLIB_EXCLUDE_PATHS)
+            else:
+                items = walk_dir(root)
+        for item in items:
+            if skipped_file(item.relpath, stats):
+                continue
+            mod = module_name(item.relpath)
+            if mod is None:
+                files[tsv_field(item.relpath, 'file')] = os.path.abspath(item.path)
+                continue
+            name, flags = mod
+            # The filename the code is compiled with is the key path; the
+            # runtime rewrites it to the virtual path under sys.executable.
+            modules[tsv_field(name, 'module')] = {
+                'flags': flags, 'source': os.path.abspath(item.path), 'filename': item.relpath}
+
+    compile_modules(modules, out_dir, max(1, args.jobs), stats)
+    add_namespace_packages(modules)
+
+    lines = []
+    for name in sorted(modules):
+        m = modules[name]
+        if m['flags'] & FLAG_NAMESPACE:
+            lines.append(f'module\t{name}\t{m["flags"]}\t-\t-')
+        else:
+            lines.append(f'module\t{name}\t{m["flags"]}\t{tsv_field(m["code"], "path")}\t'
+                         f'{tsv_field(m["source"], "path")}')
+    for key in sorted(files):
+        lines.append(f'file\t{key}\t{tsv_field(files[key], "path")}')
+    manifest = os.path.abspath(args.manifest)
+    os.makedirs(os.path.dirname(manifest), exist_ok=True)
+    write_atomic(manifest, ('\n'.join(lines) + '\n').encode())
+
+    namespaces = sum(1 for m in modules.values() if m['flags'] & FLAG_NAMESPACE)
+    note(f'{len(modules)} modules ({stats.compiled} compiled, {stats.cached} cached, '
+         f'{namespaces} namespace packages), {len(files)} files; skipped: {stats.failed} '
+         f'not compiling, {stats.extensions} extension binaries, {stats.skipped} wheel data')
+    return 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (CollectError, OSError) as e:
+        print(f'collect_python: error: {e}', file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Stage 2 end to end: the fixtures are built with oxcc into wheels, then
+# `oxcc link` makes ONE executable holding every extension as a built-in,
+# the stdlib and the packages' Python code embedded. The binary is checked
+# as a user would: imports and answers, python-like argv, exit codes,
+# tracebacks with source lines, multiprocessing spawn, embedded data, no
+# libpython and no .py/.pyc/.so opened from disk; a no-op relink; bad input.
+# Usage: link_test.sh OXCC_BIN_DIR
+set -euo pipefail
+bin=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+py=/usr/bin/python3
+tmp=$(mktemp -d /tmp/oxcc-link.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER
+export OXCC_STORE=$tmp/store
+failures=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if out=$("$@" 2>&1); then echo "PASS $what"
+  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
+}
+
+wheel() { # wheel FIXTURE [plain]: builds it into $tmp/wheels (or wheels-plain)
+  local name=$1 mode=${2:-oxcc} out=$tmp/wheels
+  [[ $mode == plain ]] && out=$tmp/wheels-plain
+  rm -rf "$tmp/src-$name" && cp -r "$here/fixtures/$name" "$tmp/src-$name"
+  local cmd=($py -m pip wheel --no-deps --no-build-isolation --no-index -w "$out" .)
+  [[ $mode == oxcc ]] && cmd=("$bin/oxcc" run -- "${cmd[@]}")
+  (cd "$tmp/src-$name" && "${cmd[@]}") > "$tmp/build-$name-$mode.log" 2>&1 ||
+    { tail -20 "$tmp/build-$name-$mode.log"; return 1; }
+}
+for f in cext cxxext cyext nested custombuild clash; do check "wheel $f through oxcc" wheel $f; done
+
+app=$tmp/app
+wheels=()
+for w in "$tmp"/wheels/*.whl; do wheels+=(--wheel "$w"); done
+check "oxcc link (python-like, no entry)" "$bin/oxcc" link -o "$app" "${wheels[@]}"
+[[ -x $app ]] || { echo "FAIL no executable"; exit 1; }
+
+check "every extension is a built-in with its own answer" "$app" -c '
+import sys
+import cext, cxxext, cyext.fast as f, nested.a, nested.b.deep, custombuild, clash
+mods = ["cext._speedups", "cxxext._core", "cyext.fast", "nested.a._impl", "nested.b.deep._impl",
+        "custombuild._impl", "clash._speedups"]
+for m in mods:
+    mod = sys.modules[m]
+    assert mod.__name__ == m, (m, mod.__name__)
+    assert mod.__spec__.origin == "built-in", (m, mod.__spec__.origin)
+assert nested.a.value() == 1 and nested.b.deep.value() == 2   # same leaf, same global helper()
+assert clash.which() == "clash 3"                              # and a third helper()
+assert custombuild.shout("a") == "A!"
+print("ok")'
+check "the fixtures' answers, C++ exceptions caught inside an extension" "$app" -c '
+import cext, cxxext, cyext
+assert cext.answer() == 42 and cext.add(2, 40) == 42
+assert cxxext.join_words(["forty", "two"]) == "forty two"
+assert cxxext.safe_parse("42") == 42
+assert cxxext.safe_parse("4x2") == -1 and cxxext.safe_parse("") == -1
+assert cyext.triangle(8) == 36 and cyext.triangle(0) == 0
+print("ok")'
+check "no libpython in ldd" bash -c "! ldd '$app' | grep -q libpython"
+check "no .py/.pyc/extension .so opened (only lib-dynload)" bash -c "
+strace -f -e trace=open,openat -o '$tmp/strace' '$app' -c 'import cext, cyext.fast, nested.a, clash, json, email.mime.text' &&
+! grep -E '\\.(py|pyc)\"' '$tmp/strace' | grep -v ENOENT &&
+! grep -E '\\.so\"' '$tmp/strace' | grep -v ENOENT | grep -v '/lib-dynload/' | grep -vE '/(usr/)?lib/x86_64-linux-gnu/'"
+check "sys.executable is the binary" bash -c "[[ \$('$app' -c 'import sys; print(sys.executable)') == '$app' ]]"
+check "-c and sys.argv" bash -c "[[ \$('$app' -c 'import sys; print(sys.argv[1:])' a b) == \"['a', 'b']\" ]]"
+check "-m runs a module as __main__" bash -c "echo '{\"a\": 1}' | '$app' -m json.tool | grep -q '\"a\": 1'"
+printf 'import sys\nprint("script", sys.argv[1])\n' > "$tmp/script.py"
+check "a script path" bash -c "[[ \$('$app' '$tmp/script.py' x) == 'script x' ]]"
+check "stdin (-)" bash -c "[[ \$(echo 'print(6 * 7)' | '$app' -) == 42 ]]"
+check "sys.exit(3) gives 3" bash -c "'$app' -c 'import sys; sys.exit(3)'; [[ \$? -eq 3 ]]"
+check "uncaught exception: exit 1, traceback with source line" bash -c "
+'$app' -c 'import clash; clash.fail_here()' 2> '$tmp/tb'; rc=\$?; [[ \$rc -eq 1 ]] &&
+grep -q 'raise ValueError(\"raised from clash on purpose\")' '$tmp/tb'"
+check "importlib.resources of embedded data" bash -c "[[ \$('$app' -c '
+import importlib.resources as r
+print(r.files(\"clash\").joinpath(\"data/hello.txt\").read_text().strip())') == 'embedded data of clash' ]]"
+check "importlib.metadata of embedded distributions" bash -c "[[ \$('$app' -c 'import importlib.metadata as m; print(m.version(\"clash\"))') == 0.1 ]]"
+check "multiprocessing spawn pool" bash -c "[[ \$('$app' -c '
+import multiprocessing as mp
+if __name__ == \"__main__\":
+    mp.set_start_method(\"spawn\")
+    with mp.Pool(2) as p:
+        print(sum(p.map(abs, range(-5, 5))))') == 25 ]]"
+check "PYTHONPATH is ignored (isolated)" bash -c "mkdir -p '$tmp/evil' && echo 'raise SystemExit(9)' > '$tmp/evil/json.py' &&
+cd '$tmp/evil' && PYTHONPATH='$tmp/evil' '$app' -c 'import json; print(json.dumps(1))' | grep -qx 1"
+
+# An entry point: -m MODULE:FUNC.
+check "oxcc link -m (entry function)" "$bin/oxcc" link -o "$tmp/counter" "${wheels[@]}" -m clash:which --build-dir "$tmp/counter-build"
+check "the entry runs" bash -c "'$tmp/counter'; true"
+
+# A second link with nothing changed does nothing.
+check "no-op relink does no work" bash -c "'$bin/oxcc' link -o '$app' ${wheels[*]} | grep -q 'no work to do'"
+
+# Bad input.
+check "wheel built without oxcc: clear error naming the module" bash -c "
+$(declare -f wheel); $(declare -p tmp here py bin); wheel clash plain &&
+! '$bin/oxcc' link -o '$tmp/bad' --wheel '$tmp'/wheels-plain/clash-*.whl 2> '$tmp/err' &&
+grep -q 'module clash._speedups in clash-0.1-.*was not built by oxcc.*rebuild its package with oxcc' '$tmp/err' && test ! -e '$tmp/bad'"
+check "unresolved symbol: error names the extension and the symbol, no APP" bash -c "
+$(declare -f wheel); $(declare -p tmp here py bin); wheel unresolved &&
+! '$bin/oxcc' link -o '$tmp/bad2' --wheel '$tmp'/wheels/unresolved-*.whl > '$tmp/out' 2>&1 &&
+grep -q 'undefined symbol: oxcc_test_function_nobody_defines' '$tmp/out' &&
+grep -q 'unresolved._ext' '$tmp/out' && test ! -e '$tmp/bad2' && ! ls '$tmp'/bad2.tmp 2>/dev/null"
+check "-m module that is not embedded: clear error" bash -c "
+! '$bin/oxcc' link -o '$tmp/bad3' --wheel '$tmp'/wheels/clash-*.whl -m no_such_module 2> '$tmp/err3' &&
+grep -q 'no_such_module' '$tmp/err3' && test ! -e '$tmp/bad3'"
+
+echo "$failures failed"
+[[ $failures -eq 0 ]]
