@@ -29,13 +29,14 @@ bool isHeavyTool(const std::string &name) {
 }
 
 [[noreturn]] void runHeavyTool(const Args &args) {
-  std::string tool = dirName(dirName(selfExe())) + "/libexec/oxcc/oxcc-tools";
+  std::string libexec = dirName(dirName(selfExe())) + "/libexec/oxcc/";
+  std::string tool = libexec + (args[0] == "ld" ? "oxcc-ld" : "oxcc-tools");
   if (!fileExists(tool)) {
     fail(2, "cannot find " + tool + " (reinstall oxcc)");
     _exit(2);
   }
   Args argv = {tool};
-  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), args.begin() + (args[0] == "ld" ? 1 : 0), args.end());
   execCommand({tool, argv});
 }
 

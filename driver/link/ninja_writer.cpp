@@ -114,7 +114,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   n += "python = " + shellWord(t.python) + "\n";
   n += "cc = " + shellWord(t.cc) + "\ncxx = " + shellWord(t.cxx) + "\n";
   n += "tools = " + shellWord(t.ldDir + "/oxcc-tools") + "\n";
-  n += "ld = $tools ld\n";
+  n += "ld = " + shellWord(t.ldDir + "/oxcc-ld") + "\n";
   n += "pack = " + shellWord(t.packTool) + "\n";
   n += "collect = " + shellWord(t.collectScript) + "\n\n";
 
@@ -149,7 +149,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
     n += "build " + ninjaPath(extObject(e)) + ": partial";
     for (const auto &p : e.objectPaths) n += " " + ninjaPath(p);
     for (const auto &p : e.archivePaths) n += " " + ninjaPath(p);
-    n += " | " + ninjaPath(t.ldDir + "/oxcc-tools") + "\n";
+    n += " | " + ninjaPath(t.ldDir + "/oxcc-ld") + "\n";
     n += "  init = " + e.record.init + "\n  newinit = " + e.initSymbol + "\n";
     n += "  module = " + e.record.module + "\n";
     objects += " " + ninjaPath(extObject(e));

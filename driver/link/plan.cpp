@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sys/stat.h>
 
 namespace oxcc {
 
@@ -72,14 +73,6 @@ bool findDistribution(const std::string &name, Distribution &d, std::string &err
 
 namespace {
 
-// Every record of every module, by the sha256 of the .so it produced.
-std::map<std::string, ExtensionRecord> recordsByOutput(const Store &store,
-                                                       std::vector<std::string> &errors) {
-  std::map<std::string, ExtensionRecord> out;
-  for (auto &r : store.allExtensions(errors)) out[r.outputSha256] = r;
-  return out;
-}
-
 // The .so members of a wheel: the member path, its sha256, and where it was
 // extracted (only needed when the store has no record of that exact file).
 struct WheelModule {
@@ -107,10 +100,28 @@ with zipfile.ZipFile(wheel) as z:
             f.write(data)
         print(info.filename, hashlib.sha256(data).hexdigest(), path, sep='\t')
 )";
-  std::string text;
-  if (!captureOutput({python, {python, "-I", "-c", code, wheel, extractDir}}, text)) {
-    error = "cannot read wheel " + wheel + " (is it a wheel? see the message above)";
+  // Starting Python costs tens of milliseconds, most of a no-op relink:
+  // keep the listing, keyed by the wheel's identity, next to what it extracted.
+  struct stat st;
+  if (stat(wheel.c_str(), &st) != 0) {
+    error = "wheel " + wheel + " does not exist";
     return false;
+  }
+  std::string key = "oxcc-wheel-list/1 " + std::to_string(st.st_size) + " " +
+                    std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) +
+                    " " + wheel + "\n";
+  std::string cachePath = extractDir + ".list", err;
+  std::string text;
+  if (auto cached = readFile(cachePath, err); cached && cached->starts_with(key)) {
+    text = cached->substr(key.size());
+  } else {
+    if (!captureOutput({python, {python, "-I", "-c", code, wheel, extractDir}}, text)) {
+      error = "cannot read wheel " + wheel + " (is it a wheel? see the message above)";
+      return false;
+    }
+    // Only a cache: if it cannot be written, the next link lists the wheel again.
+    if (makeDirs(dirName(cachePath), err))
+      writeFileAtomic(cachePath, key + text, dirName(cachePath), err);
   }
   size_t at = 0;
   while (at < text.size()) {
@@ -154,19 +165,25 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
   if (!findToolchain(plan.tools, error) || !findDistribution(opts.python, plan.python, error))
     return false;
 
+  // Every record, read once: the newest of each module, and all of them by
+  // the sha256 of the .so each produced (to match a wheel's files).
   std::vector<std::string> errors;
-  std::map<std::string, PlannedExtension> chosen; // by module
-  auto latest = store.latestExtensions(errors);
+  auto records = store.allExtensions(errors);
   if (!errors.empty()) {
     error = errors.front();
     return false;
   }
+  std::map<std::string, const ExtensionRecord *> byModule, byOutput;
+  for (const auto &r : records) {
+    byOutput[r.outputSha256] = &r;
+    auto &newest = byModule[r.module];
+    if (!newest || newest->recordedNs < r.recordedNs) newest = &r;
+  }
 
   // From the store: --all, --module NAME.
-  std::map<std::string, const ExtensionRecord *> byModule;
-  for (const auto &r : latest) byModule[r.module] = &r;
+  std::map<std::string, PlannedExtension> chosen; // by module
   if (opts.allModules)
-    for (const auto &r : latest) chosen[r.module] = {r, "", {}, {}, "store"};
+    for (const auto &[module, r] : byModule) chosen[module] = {*r, "", {}, {}, "store"};
   for (const auto &m : opts.modules) {
     auto it = byModule.find(m);
     if (it == byModule.end()) {
@@ -181,7 +198,6 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
   // through the .oxcc.obj section that names the objects it was linked from.
   std::set<std::string> embeddedPy; // wheel members, for the entry check
   if (!opts.wheels.empty()) {
-    auto byOutput = recordsByOutput(store, errors);
     for (const auto &wheel : opts.wheels) {
       if (!isRegularFile(wheel)) {
         error = "wheel " + wheel + " does not exist";
@@ -196,7 +212,7 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
       for (const auto &wm : mods) {
         std::string module = moduleFromMember(wm.member);
         if (auto it = byOutput.find(wm.sha256); it != byOutput.end()) {
-          chosen[it->second.module] = {it->second, "", {}, {}, baseName(wheel)};
+          chosen[it->second->module] = {*it->second, "", {}, {}, baseName(wheel)};
           continue;
         }
         std::string err;
@@ -219,7 +235,7 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
         pe.record.module = module;
         pe.record.objects = ids;
         for (const auto &[_, r] : byOutput)
-          if (r.module == module && r.objects == ids) pe.record = r;
+          if (r->module == module && r->objects == ids) pe.record = *r;
         for (const auto &s : elf::definedGlobalSymbols(*bytes))
           if (s == "PyInit_" + module.substr(module.rfind('.') + 1)) pe.record.init = s;
         if (pe.record.init.empty()) {

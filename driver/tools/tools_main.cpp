@@ -1,8 +1,7 @@
-// oxcc-tools: the subcommands that read manifests (and, later, link). A
+// oxcc-tools: the subcommands that read manifests and plan links. A
 // separate program so that `oxcc`, which runs on every compiler call, does
-// not load what they need (yaml-cpp now; lld and the planner later). `oxcc
-// list ...` execs `<prefix>/libexec/oxcc/oxcc-tools list ...`.
-#include "fs.h"
+// not load yaml-cpp. `oxcc list ...` execs `<prefix>/libexec/oxcc/oxcc-tools
+// list ...`. lld lives in oxcc-ld (ld_main.cpp).
 #include "tools.h"
 
 #include <map>
@@ -11,12 +10,10 @@ using namespace oxcc;
 
 int main(int argc, char **argv) {
   static const std::map<std::string, int (*)(const Args &)> tools = {
-      {"list", toolList}, {"store", toolStore}, {"ld", toolLd}, {"link", toolLink},
+      {"list", toolList}, {"store", toolStore}, {"link", toolLink},
       {"localize", toolLocalize},
   };
   Args args(argv + 1, argv + argc);
-  // gcc -fuse-ld=lld runs us as ld.lld.
-  if (baseName(argv[0]) == "ld.lld") return toolLd(args);
   if (args.empty()) return fail(2, "oxcc-tools is run by oxcc (see oxcc --help)");
   auto it = tools.find(args[0]);
   if (it == tools.end()) return fail(2, "unknown subcommand '" + args[0] + "' (see oxcc --help)");
