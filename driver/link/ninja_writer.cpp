@@ -129,9 +129,11 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
        shellWord("-I" + t.runtimeInclude) + " " + shellWord("-I" + plan.python.includeDir) +
        " -c $in -o $out\n  description = CXX $out\n\n";
   n += "# Bytecode for everything embedded; restat: unchanged output, no repack.\n"
+       "# The depfile lists every file and directory read: an edit, or a module\n"
+       "# added or removed in a --pure directory, rebuilds it.\n"
        "rule collect\n"
-       "  command = $python $collect --out-dir pycache --manifest $out $args\n"
-       "  description = COLLECT python modules\n  restat = 1\n\n";
+       "  command = $python $collect --out-dir pycache --manifest $out --depfile $out.d $args\n"
+       "  description = COLLECT python modules\n  restat = 1\n  depfile = $out.d\n  deps = gcc\n\n";
   n += "rule pack\n  command = $pack $in -o $out\n  description = PACK $out\n\n";
   n += "rule asm\n  command = $cc -c $in -o $out\n  description = AS $out\n\n";
   n += "# The final link: gcc for the crt files, lld (oxcc-tools, in process) as\n"
@@ -155,7 +157,9 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
     objects += " " + ninjaPath(extObject(e));
   }
 
-  std::string collectArgs;
+  // The build dir and the app may sit inside a --pure directory.
+  std::string collectArgs = " --exclude " + shellWord(dir) + " --exclude " + shellWord(o.output) +
+                            " --exclude " + shellWord(o.output + ".tmp");
   std::string collectDeps;
   if (o.stdlib == "full") collectArgs += " --stdlib " + shellWord(plan.python.stdlibDir);
   for (const auto &p : pure) collectArgs += " --pure " + shellWord(p);

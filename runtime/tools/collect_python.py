@@ -69,10 +69,16 @@ def skipped_file(relpath, stats):
     return False
 
 
+EXCLUDED = set()  # absolute paths never collected (--exclude: the link's own build dir)
+
+
 def walk_dir(root, exclude_top=(), exclude_paths=()):
     """Files under `root`, sorted, as Items; symlinked dirs are not followed."""
     items = []
     for dirpath, dirnames, filenames in os.walk(root):
+        if os.path.abspath(dirpath) in EXCLUDED:
+            dirnames[:] = []
+            continue
         rel = os.path.relpath(dirpath, root).replace(os.sep, '/')
         rel = '' if rel == '.' else rel
         keep = []
@@ -87,6 +93,8 @@ def walk_dir(root, exclude_top=(), exclude_paths=()):
         for f in sorted(filenames):
             relpath = f if not rel else rel + '/' + f
             if not rel and any(fnmatch.fnmatchcase(f, pat) for pat in exclude_top):
+                continue
+            if os.path.abspath(os.path.join(dirpath, f)) in EXCLUDED:
                 continue
             items.append(Item(relpath, os.path.join(dirpath, f)))
     return items
@@ -134,6 +142,20 @@ def write_atomic(path, data):
     with open(tmp, 'wb') as f:
         f.write(data)
     os.replace(tmp, path)
+
+
+def stored_file(out_dir, path):
+    """A data file's content-addressed copy under out_dir/files: the manifest
+    then changes whenever the file's content does (as it does for code, whose
+    compiled copy is content-addressed), so an incremental link repacks it."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    digest = hashlib.sha256(data).hexdigest()
+    stored = os.path.join(out_dir, 'files', digest[:2], digest)
+    if not os.path.exists(stored):
+        os.makedirs(os.path.dirname(stored), exist_ok=True)
+        write_atomic(stored, data)
+    return stored
 
 
 def module_name(relpath):
@@ -233,16 +255,22 @@ def main(argv):
     p.add_argument('--stdlib', action=AddRoot, help='the standard library directory')
     p.add_argument('--pure', action=AddRoot, help='a site-packages-like directory')
     p.add_argument('--wheel', action=AddRoot, help='a wheel (.whl)')
+    p.add_argument('--exclude', action='append', default=[],
+                   help='a file or directory never to collect (e.g. the build directory)')
+    p.add_argument('--depfile', help='write a ninja depfile: every file and directory read, '
+                   'so an edit, an added or a removed module triggers a rebuild')
     p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 1)
     args = p.parse_args(argv)
     if not roots:
         p.error('nothing to collect: give --stdlib, --pure or --wheel')
 
+    EXCLUDED.update(os.path.abspath(x) for x in args.exclude)
     out_dir = os.path.abspath(args.out_dir)
     os.makedirs(out_dir, exist_ok=True)
     stats = Stats()
     modules = {}  # name -> {'flags', 'source', 'filename'}; later roots replace
     files = {}    # key -> absolute path
+    deps = set()  # for --depfile
     for kind, root in roots:
         if kind == 'wheel':
             if not os.path.isfile(root):
@@ -257,6 +285,17 @@ def main(argv):
                 items = walk_dir(root, STDLIB_EXCLUDE, STDLIB_EXCLUDE_PATHS)
             else:
                 items = walk_dir(root)
+        if kind == 'wheel':
+            deps.add(os.path.abspath(root))
+        else:
+            for item in items:
+                path = os.path.abspath(item.path)
+                deps.add(path)
+                # A directory's mtime changes when an entry is added or removed.
+                parent = os.path.dirname(path)
+                while len(parent) >= len(os.path.abspath(root)):
+                    deps.add(parent)
+                    parent = os.path.dirname(parent)
         for item in items:
             if skipped_file(item.relpath, stats):
                 continue
@@ -282,10 +321,22 @@ def main(argv):
             lines.append(f'module\t{name}\t{m["flags"]}\t{tsv_field(m["code"], "path")}\t'
                          f'{tsv_field(m["source"], "path")}')
     for key in sorted(files):
-        lines.append(f'file\t{key}\t{tsv_field(files[key], "path")}')
+        lines.append(f'file\t{key}\t{tsv_field(stored_file(out_dir, files[key]), "path")}')
     manifest = os.path.abspath(args.manifest)
     os.makedirs(os.path.dirname(manifest), exist_ok=True)
-    write_atomic(manifest, ('\n'.join(lines) + '\n').encode())
+    text = ('\n'.join(lines) + '\n').encode()
+    # Unchanged content, unchanged file: ninja (restat) then skips the repack.
+    try:
+        with open(manifest, 'rb') as f:
+            unchanged = f.read() == text
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        write_atomic(manifest, text)
+    if args.depfile:
+        escape = lambda p: p.replace('\\', '\\\\').replace(' ', '\\ ').replace('#', '\\#').replace('$', '$$')
+        write_atomic(os.path.abspath(args.depfile),
+                     (escape(args.manifest) + ': ' + ' '.join(escape(d) for d in sorted(deps)) + '\n').encode())
 
     namespaces = sum(1 for m in modules.values() if m['flags'] & FLAG_NAMESPACE)
     note(f'{len(modules)} modules ({stats.compiled} compiled, {stats.cached} cached, '

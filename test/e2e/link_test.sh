@@ -88,11 +88,26 @@ check "PYTHONPATH is ignored (isolated)" bash -c "mkdir -p '$tmp/evil' && echo '
 cd '$tmp/evil' && PYTHONPATH='$tmp/evil' '$app' -c 'import json; print(json.dumps(1))' | grep -qx 1"
 
 # An entry point: -m MODULE:FUNC.
-check "oxcc link -m (entry function)" "$bin/oxcc" link -o "$tmp/counter" "${wheels[@]}" -m clash:which --build-dir "$tmp/counter-build"
-check "the entry runs" bash -c "'$tmp/counter'; true"
+check "oxcc link -m (entry function)" "$bin/oxcc" link -o "$tmp/entry" "${wheels[@]}" -m clash:main --build-dir "$tmp/entry-build"
+check "the entry runs: its output, its return value as exit code" bash -c "
+out=\$('$tmp/entry' ignored-arg); rc=\$?; [[ \$out == 'clash 3' && \$rc -eq 7 ]]"
 
 # A second link with nothing changed does nothing.
 check "no-op relink does no work" bash -c "'$bin/oxcc' link -o '$app' ${wheels[*]} | grep -q 'no work to do'"
+
+# Changing one extension relinks that extension and the app, nothing else.
+rebuild_clash() {
+  rm -rf "$tmp/src-clash" && cp -r "$here/fixtures/clash" "$tmp/src-clash" &&
+  sed -i 's/return 3;/return 4;/' "$tmp/src-clash/clash/_speedups.c" &&
+  rm -f "$tmp"/wheels/clash-*.whl &&
+  (cd "$tmp/src-clash" && "$bin/oxcc" run -- $py -m pip wheel --no-deps --no-build-isolation \
+    --no-index -w "$tmp/wheels" .) > "$tmp/rebuild.log" 2>&1 &&
+  "$bin/oxcc" link -o "$app" "${wheels[@]}" > "$tmp/relink.log" 2>&1 &&
+  [[ $(grep -c ' EXT ' "$tmp/relink.log") -eq 1 ]] && grep -q 'EXT clash._speedups' "$tmp/relink.log" &&
+  grep -q 'LINK' "$tmp/relink.log" && [[ $("$app" -c 'import clash; print(clash.which())') == 'clash 4' ]] ||
+  { cat "$tmp/relink.log"; return 1; }
+}
+check "one changed extension: only it is relinked, the app has the new code" rebuild_clash
 
 # Bad input.
 check "wheel built without oxcc: clear error naming the module" bash -c "

@@ -1,0 +1,348 @@
+#!/usr/bin/env bash
+# corpus_link_test.sh OXCC_BIN_DIR
+#
+# Stage 2's acceptance test on real packages: markupsafe (C), brotli (C++,
+# top-level, vendored C library) and cytoolz (Cython, five extensions in one
+# package), fetched as Debian source packages (shared/corpus.txt), are built
+# into wheels through oxcc and linked by `oxcc link` into ONE executable
+# together with pytest and toolz (copied from Debian's dist-packages into a
+# --pure directory). Each package's own test suite then runs INSIDE that
+# binary, with the tests copied away from the sources and nothing on disk to
+# import the packages from, and must report the same pass counts as the same
+# suite run by /usr/bin/python3 against the oxcc-built wheels installed with
+# pip. Then: no libpython in ldd, and no .py/.pyc/foreign .so opened.
+#
+# The test recipes (which files to copy out of each tree, brotli's test data
+# stand-ins, markupsafe's setup.cfg) are those of corpus_test.sh, copied here
+# with the same behaviour; keep the two in step.
+#
+# OXCC_KEEP_TMP=1 keeps the temp dir for debugging.
+# The tests_* recipes are called by name, which shellcheck cannot see.
+# shellcheck disable=SC2317
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+py=/usr/bin/python3
+dist=/usr/lib/python3/dist-packages
+
+if (($# != 1)); then
+  echo "usage: corpus_link_test.sh OXCC_BIN_DIR" >&2
+  exit 2
+fi
+bin=$(cd "$1" && pwd)
+oxcc=$bin/oxcc
+if [[ ! -x $oxcc ]]; then
+  echo "corpus_link_test.sh: $oxcc is not an executable" >&2
+  exit 2
+fi
+
+unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+
+t=$(mktemp -d "${TMPDIR:-/tmp}/oxcc-corpus-link.XXXXXX")
+cleanup() {
+  if [[ ${OXCC_KEEP_TMP:-0} == 1 ]]; then echo "kept $t" >&2; else rm -rf "$t"; fi
+}
+trap cleanup EXIT
+export OXCC_STORE=$t/store
+app=$t/app
+
+names=(markupsafe brotli python-cytoolz)
+
+# Extension modules each wheel must hold (shared/corpus.txt); each must be
+# a built-in of the executable.
+declare -A modules=(
+  [markupsafe]="markupsafe._speedups"
+  [python-cytoolz]="cytoolz.dicttoolz cytoolz.functoolz cytoolz.itertoolz cytoolz.recipes cytoolz.utils"
+  [brotli]="_brotli"
+)
+# How each package's test output reads, for count_passed.
+declare -A runner=([markupsafe]=pytest [python-cytoolz]=pytest [brotli]=unittest)
+# The wheel file of each package.
+declare -A wheel=()
+
+# Every build and test step gets a bound so a hang fails instead of eating
+# the ctest timeout.
+step_timeout=900
+
+passed=0
+failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() {  # WHAT REASON [LOG]
+  echo "FAIL $1: $2"
+  if [[ -n ${3:-} && -s $3 ]]; then tail -n 30 "$3" | sed 's/^/    /'; fi
+  failed=$((failed + 1))
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  exit $((failed > 0))
+}
+
+# Test recipes, as in corpus_test.sh: tests_NAME SRC DIR PYTHON... copies
+# the tests out of the source tree SRC into DIR and runs them there with
+# the interpreter PYTHON... (python3 or the linked executable), so the
+# package comes from $PYTHONPATH (python3) or from inside the binary.
+
+tests_markupsafe() {
+  local src=$1 dir=$2; shift 2
+  # setup.cfg carries upstream's pytest config (filterwarnings = error).
+  cp -a "$src/tests" "$src/setup.cfg" "$dir/"
+  (cd "$dir" && timeout "$step_timeout" "$@" -m pytest -q -p no:cacheprovider tests)
+}
+
+tests_python_cytoolz() {
+  local src=$1 dir=$2; shift 2
+  # Without toolz the dev tests quietly drop out of collection.
+  "$@" -c 'import toolz' || { echo "toolz is not importable (apt-get install python3-toolz)"; return 1; }
+  cp -a "$src/cytoolz/tests" "$dir/"
+  (cd "$dir" && timeout "$step_timeout" "$@" -m pytest -q -p no:cacheprovider tests)
+}
+
+tests_brotli() {
+  local src=$1 dir=$2; shift 2
+  # _test_utils.py finds bro.py at ../bro.py and the data at
+  # ../../tests/testdata relative to itself: keep that layout. bro.py runs
+  # as `sys.executable bro.py`, i.e. under the binary too.
+  mkdir -p "$dir/python" "$dir/tests"
+  cp -a "$src/python/tests" "$src/python/bro.py" "$dir/python/"
+  cp -a "$src/tests/testdata" "$dir/tests/"
+  brotli_testdata "$dir/tests/testdata"
+  (cd "$dir/python" && timeout "$step_timeout" "$@" -m unittest discover -v -p '*_test.py')
+}
+
+# Debian's brotli orig tarball ships only empty and ukkonooa (plus their
+# .compressed forms), but the tests also round-trip four upstream files.
+# Those tests compress, decompress and compare with the input, so any data
+# of the same character exercises the same code: generate stand-ins for the
+# missing ones rather than drop 240 of the 311 tests.
+brotli_testdata() {
+  local d=$1
+  [[ -e $d/10x10y ]] || printf 'XXXXXXXXXXYYYYYYYYYY' >"$d/10x10y"
+  [[ -e $d/alice29.txt ]] || cat /usr/share/common-licenses/{GPL-3,LGPL-3,Apache-2.0,MPL-2.0,GPL-2} >"$d/alice29.txt"
+  [[ -e $d/random_org_10k.bin ]] ||
+    "$py" -c 'import random, sys; sys.stdout.buffer.write(random.Random(29).randbytes(10240))' >"$d/random_org_10k.bin"
+  [[ -e $d/mapsdatazrh ]] || head -c 285886 "$(realpath /usr/lib/x86_64-linux-gnu/libc.so.6)" >"$d/mapsdatazrh"
+}
+
+# Prints "N passed, M skipped" from a test log, whatever the runner.
+count_passed() {  # KIND LOG
+  local line ran skipped xfail
+  case $1 in
+    pytest)
+      line=$(grep -E '[0-9]+ passed' "$2" | tail -n 1)
+      echo "$(grep -Eo '[0-9]+ passed' <<<"$line"), $(grep -Eo '[0-9]+ skipped' <<<"$line" || echo 0 skipped)"
+      ;;
+    unittest)
+      ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$2" | tail -n 1)
+      line=$(grep -E '^OK( |$)' "$2" | tail -n 1)
+      skipped=$(grep -Eo 'skipped=[0-9]+' <<<"$line" | cut -d= -f2) || skipped=0
+      xfail=$(grep -Eo 'expected failures=[0-9]+' <<<"$line" | cut -d= -f2) || xfail=0
+      echo "$((ran - skipped - xfail)) passed, $skipped skipped"
+      ;;
+  esac
+}
+
+# Checks the wheel holds an extension .so for each module (platlib root).
+check_wheel() {  # WHEEL MODULE...
+  "$py" - "$@" <<'PY'
+import sys, zipfile
+whl, *want = sys.argv[1:]
+have = set()
+for n in zipfile.ZipFile(whl).namelist():
+    d, _, base = n.rpartition("/")
+    if base.endswith(".so") and ".dist-info" not in d and ".data" not in d:
+        have.add((d.replace("/", ".") + "." if d else "") + base.split(".")[0])
+missing = [m for m in want if m not in have]
+if missing:
+    sys.exit(f"{whl.rpartition('/')[2]} has no extension module {' '.join(missing)} (pure-Python fallback?)")
+PY
+}
+
+# 1. Fetch each package and build its wheel through oxcc, the three builds
+# side by side (one store: it is safe under concurrent oxcc processes).
+build() {  # NAME SRC
+  local d=$t/build/$1
+  mkdir -p "$d/tmp"
+  # pip builds in the tree (build/, *.egg-info): never in the cache.
+  cp -a "$2" "$d/src"
+  (cd "$d/src" && TMPDIR=$d/tmp timeout "$step_timeout" \
+    "$oxcc" run -- "$py" -m pip wheel -v --no-deps --no-build-isolation --no-index --no-cache-dir -w "$d/wheel" .)
+}
+declare -A src=() pid=()
+for name in "${names[@]}"; do
+  mkdir -p "$t/build/$name"
+  if src[$name]=$("$repo/utils/fetch-corpus" "$name" 2>"$t/build/$name/fetch.log"); then
+    build "$name" "${src[$name]}" >"$t/build/$name/build.log" 2>&1 &
+    pid[$name]=$!
+  else
+    fail "fetch $name" "$(tail -n 1 "$t/build/$name/fetch.log")"
+  fi
+done
+for name in "${names[@]}"; do
+  [[ -n ${pid[$name]:-} ]] || continue
+  log=$t/build/$name/build.log
+  if ! wait "${pid[$name]}"; then
+    fail "wheel $name through oxcc" "build failed" "$log"
+    continue
+  fi
+  whl=("$t/build/$name/wheel"/*.whl)
+  # shellcheck disable=SC2086 # the module lists split on spaces
+  if [[ ! -f ${whl[0]} ]]; then
+    fail "wheel $name through oxcc" "the build made no wheel" "$log"
+  elif ! check_wheel "${whl[0]}" ${modules[$name]} >"$t/build/$name/check.log" 2>&1; then
+    fail "wheel $name through oxcc" "$(tail -n 1 "$t/build/$name/check.log")"
+  else
+    wheel[$name]=${whl[0]}
+    pass "wheel $name through oxcc ($(basename "${whl[0]}"))"
+  fi
+done
+((${#wheel[@]} == ${#names[@]})) || finish
+
+# 2. The pure-Python code the suites need at run time beyond the stdlib:
+# pytest 7.2 and what it imports, and toolz (cytoolz's dev tests compare
+# against it), from Debian's dist-packages, with their metadata. Only these:
+# never all of dist-packages.
+pure=$t/pure
+mkdir -p "$pure"
+pure_entries=(
+  _pytest pytest 'pytest-*.dist-info' py.py  # py.py: pytest's own shim for the retired pylib
+  pluggy 'pluggy-*.egg-info' iniconfig 'iniconfig-*.egg-info'
+  packaging 'packaging-*.dist-info' attr attrs 'attrs-*.dist-info'
+  toolz tlz 'toolz-*.egg-info'
+)
+missing=()
+for e in "${pure_entries[@]}"; do
+  # shellcheck disable=SC2206 # the glob is meant
+  found=($dist/$e)
+  if [[ -e ${found[0]} ]]; then cp -a "${found[@]}" "$pure/"; else missing+=("$e"); fi
+done
+find "$pure" -name __pycache__ -prune -exec rm -rf {} +
+# Every third-party module pytest and toolz import must come from $pure,
+# with nothing else on the path (-S: no site-packages, -I: no PYTHONPATH).
+if ((${#missing[@]})); then
+  fail "pure-Python dependencies" "not in $dist: ${missing[*]} (apt-get install python3-pytest python3-toolz)"
+elif ! "$py" -S -I - "$pure" >"$t/pure.log" 2>&1 <<'PY'
+import sys
+pure = sys.argv[1]
+sys.path.insert(0, pure)
+import pytest, _pytest.config, _pytest.main, _pytest.python, toolz, toolz.curried, tlz, packaging.version
+outside = sorted(m for m, mod in sys.modules.items()
+                 if m != "__main__" and m.partition(".")[0] not in sys.stdlib_module_names
+                 and getattr(mod, "__file__", None) and not mod.__file__.startswith(pure + "/"))
+if outside:
+    sys.exit(f"imported from outside {pure}: {' '.join(outside)}")
+PY
+then
+  fail "pure-Python dependencies" "pytest/toolz do not import from $pure alone" "$t/pure.log"
+else
+  pass "pure-Python dependencies: $(cd "$pure" && echo *)"
+fi
+
+# 3. ONE executable: the three wheels' extensions as built-ins, their
+# Python code, the pure directory and the stdlib embedded.
+if ! timeout "$step_timeout" "$oxcc" link -o "$app" --wheel "${wheel[markupsafe]}" --wheel "${wheel[brotli]}" \
+  --wheel "${wheel[python-cytoolz]}" --pure "$pure" >"$t/link.log" 2>&1; then
+  fail "oxcc link" "failed" "$t/link.log"
+  finish
+elif [[ ! -x $app ]]; then
+  fail "oxcc link" "succeeded but wrote no executable $app" "$t/link.log"
+  finish
+fi
+pass "oxcc link: one executable of $(du -m "$app" | cut -f1) MB"
+
+# The packages come from inside the binary: every extension is a built-in,
+# every package's __file__ is a virtual path under the executable. Run from
+# a directory of decoys that would shadow them all, also on PYTHONPATH: the
+# binary ignores PYTHONPATH and puts the current directory (stdin script)
+# behind its embedded modules.
+mkdir -p "$t/decoy/markupsafe" "$t/decoy/cytoolz" "$t/empty"
+for m in markupsafe/__init__.py cytoolz/__init__.py brotli.py _brotli.py toolz.py pytest.py; do
+  echo 'raise SystemExit("imported the decoy " + __file__)' >"$t/decoy/$m"
+done
+all_mods=()
+for name in "${names[@]}"; do
+  # shellcheck disable=SC2206
+  all_mods+=(${modules[$name]})
+done
+if (cd "$t/decoy" && PYTHONPATH=$t/decoy timeout 60 "$app" - "${all_mods[@]}") >"$t/origin.log" 2>&1 <<'PY'
+import importlib, sys
+exe = sys.executable
+bad = []
+for m in sys.argv[1:]:
+    origin = importlib.import_module(m).__spec__.origin
+    if origin != "built-in":
+        bad.append(f"{m}: origin {origin!r}, not built-in")
+for p in ["markupsafe", "brotli", "cytoolz", "cytoolz.curried", "toolz", "pytest", "_pytest"]:
+    f = getattr(importlib.import_module(p), "__file__", None)
+    if not (f or "").startswith(exe + "/"):
+        bad.append(f"{p}: __file__ {f!r} is not under {exe}/")
+import markupsafe, brotli, cytoolz
+assert str(markupsafe.escape("<a>")) == "&lt;a&gt;"
+assert brotli.decompress(brotli.compress(b"oxcc" * 100)) == b"oxcc" * 100
+assert cytoolz.frequencies("abca") == {"a": 2, "b": 1, "c": 1}
+if bad:
+    sys.exit("\n".join(bad))
+print("ok")
+PY
+then
+  pass "every extension is a built-in, every package under the executable (decoys on disk ignored)"
+else
+  fail "the packages come from inside the binary" "see log" "$t/origin.log"
+fi
+
+# 4. Each suite twice: under python3 against the installed oxcc-built wheel
+# (PYTHONPATH), and inside the binary (no PYTHONPATH, nothing on disk).
+# Same pass counts, nonzero, no failure.
+for name in "${names[@]}"; do
+  d=$t/run/$name
+  mkdir -p "$d/site" "$d/python3" "$d/app" "$d/tmp"
+  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "${wheel[$name]}" >"$d/install.log" 2>&1; then
+    fail "$name suite" "pip install of $(basename "${wheel[$name]}") failed" "$d/install.log"
+    continue
+  fi
+  counts=()
+  for mode in python3 app; do
+    log=$d/$mode.log
+    if [[ $mode == python3 ]]; then
+      PYTHONPATH=$d/site TMPDIR=$d/tmp "tests_${name//-/_}" "${src[$name]}" "$d/$mode" "$py" \
+        >"$log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$log"; continue 2; }
+    else
+      TMPDIR=$d/tmp "tests_${name//-/_}" "${src[$name]}" "$d/$mode" "$app" \
+        >"$log" 2>&1 </dev/null || { fail "$name suite inside the binary" "failed" "$log"; continue 2; }
+    fi
+    counts+=("$(count_passed "${runner[$name]}" "$log")")
+    if [[ ${counts[-1]} == 0\ * ]]; then
+      fail "$name suite under $mode" "ran no test" "$log"
+      continue 2
+    fi
+  done
+  if [[ ${counts[0]} == "${counts[1]}" ]]; then
+    pass "$name suite inside the binary: ${counts[1]} (python3: ${counts[0]})"
+  else
+    fail "$name suite" "pass counts differ: inside the binary ${counts[1]}, python3 ${counts[0]}" "$d/app.log"
+  fi
+done
+
+# 5. A real single executable: no libpython, nothing imported from disk but
+# Debian's own lib-dynload extensions (json needs _json).
+if ldd "$app" >"$t/ldd.log" 2>&1 && ! grep -q libpython "$t/ldd.log"; then
+  pass "ldd lists no libpython"
+else
+  fail "ldd" "libpython is linked dynamically, or ldd failed" "$t/ldd.log"
+fi
+if ! (cd "$t/empty" && timeout 120 strace -f -e trace=open,openat -o "$t/strace.log" \
+  "$app" -c 'import brotli, markupsafe, cytoolz, json') >"$t/strace.out" 2>&1; then
+  fail "strace of the imports" "the binary or strace failed" "$t/strace.out"
+else
+  { grep -v ENOENT "$t/strace.log" | grep -E '\.(py|pyc)"|\.so(\.[0-9.]+)?"' |
+    grep -v '"/usr/lib/python3\.11/lib-dynload/[^"/]*\.so"' |
+    grep -vE '"/(usr/)?lib/x86_64-linux-gnu/[^"]*\.so(\.[0-9.]+)?"' || true; } >"$t/strace.bad"
+  if [[ -s $t/strace.bad ]]; then
+    fail "imports open nothing from disk" "opened" "$t/strace.bad"
+  else
+    pass "imports open no .py/.pyc and no .so but lib-dynload's"
+  fi
+fi
+
+finish
