@@ -161,7 +161,11 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   std::string collectArgs = " --exclude " + shellWord(dir) + " --exclude " + shellWord(o.output) +
                             " --exclude " + shellWord(o.output + ".tmp");
   std::string collectDeps;
-  if (o.stdlib == "full") collectArgs += " --stdlib " + shellWord(plan.python.stdlibDir);
+  if (o.stdlib != "none") collectArgs += " --stdlib " + shellWord(plan.python.stdlibDir);
+  if (o.stdlib == "auto") {
+    collectArgs += " --stdlib-auto";
+    if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
+  }
   for (const auto &p : pure) collectArgs += " --pure " + shellWord(p);
   for (const auto &w : o.wheels) {
     collectArgs += " --wheel " + shellWord(w);

@@ -6,9 +6,11 @@ namespace oxcc {
 
 const char *kLinkUsage =
     "usage: oxcc link -o APP [--wheel W.whl]... [--module NAME]... [--all]\n"
-    "                 [--pure DIR]... [--python debian] [--stdlib=full|none]\n"
+    "                 [--pure DIR]... [--python debian] [--stdlib=full|auto|none]\n"
     "                 [-m MODULE[:FUNC] | --script FILE] [--build-dir DIR] [-j N] [-v]\n"
-    "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n";
+    "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n"
+    "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
+    "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n";
 
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -61,7 +63,11 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   }
   if (o.output.empty()) error = "missing -o APP";
   else if (!o.entryModule.empty() && !o.script.empty()) error = "-m and --script exclude each other";
-  else if (o.stdlib != "full" && o.stdlib != "none") error = "--stdlib is full or none";
+  else if (o.stdlib != "full" && o.stdlib != "none" && o.stdlib != "auto")
+    error = "--stdlib is full, auto or none";
+  else if (o.stdlib == "auto" && o.entryModule.empty() && o.script.empty())
+    error = "--stdlib=auto needs an entry point (-m or --script): a python-like binary may "
+            "import anything; use --stdlib=full";
   else if (o.python != "debian") error = "--python " + o.python + ": only the 'debian' distribution exists so far";
   if (!error.empty()) return false;
   o.output = absolutePath(o.output);

@@ -17,7 +17,7 @@ struct LinkOptions {
   std::string entryFunction;
   std::string script;                 // --script FILE
   std::string buildDir;               // --build-dir (default: APP.oxcc-build next to APP)
-  std::string stdlib = "full";        // --stdlib=full|none
+  std::string stdlib = "full";        // --stdlib=full|auto|none
   int jobs = 0;                       // -j N for ninja (0: ninja's default)
   bool verbose = false;               // -v: ninja -v
 };

@@ -254,7 +254,7 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
     std::replace(rel.begin(), rel.end(), '.', '/');
     bool found = chosen.count(m) || embeddedPy.count(rel + ".py") ||
                  embeddedPy.count(rel + "/__init__.py") ||
-                 (opts.stdlib == "full" && moduleUnder(plan.python.stdlibDir, m));
+                 (opts.stdlib != "none" && moduleUnder(plan.python.stdlibDir, m));
     for (const auto &d : opts.pureDirs) found |= moduleUnder(d, m);
     if (!found) {
       error = "-m " + m + ": no such module among the embedded wheels, --pure directories, "

@@ -22,8 +22,10 @@ import fnmatch
 import hashlib
 import importlib.util
 import marshal
+import modulefinder
 import os
 import sys
+import types
 import zipfile
 
 # Top-level stdlib entries that are never embedded: tests, GUI tools, and
@@ -158,6 +160,66 @@ def stored_file(out_dir, path):
     return stored
 
 
+# What the runtime and CPython import by name at start or on errors, beyond
+# what the bytecode shows: codecs are looked up dynamically (all of
+# encodings), tracebacks print through traceback/linecache, liboxrt's own
+# frozen modules import importlib.metadata/resources, and the frozen stdlib
+# modules (os, codecs, io...) import a few more.
+AUTO_BASELINE = [
+    'encodings', 'traceback', 'linecache', 'tokenize', 'warnings', 'copyreg', 'runpy', 're',
+    'io', 'importlib', 'importlib.util', 'importlib.machinery', 'importlib.metadata',
+    'importlib.resources', 'importlib.resources.abc', 'os', 'codecs', 'abc', 'stat', 'posixpath',
+    'genericpath', 'site', '_sitebuiltins', '_collections_abc', 'zipimport', 'weakref',
+]
+
+
+def code_imports(co, package):
+    """Absolute names a code object (and those nested in it) may import.
+    `package` resolves relative imports. For `from x import y` both x and
+    x.y are returned (y may be a submodule); names that are not modules are
+    dropped by the caller."""
+    for kind, args in modulefinder.ModuleFinder().scan_opcodes(co):
+        if kind == 'absolute_import':
+            fromlist, name = args
+        elif kind == 'relative_import':
+            level, fromlist, name = args
+            base = package.rsplit('.', level - 1)[0] if level > 1 else package
+            name = base + ('.' + name if name else '')
+        else:
+            continue
+        yield name
+        for sub in fromlist or ():
+            if sub != '*':
+                yield name + '.' + sub
+    for const in co.co_consts:
+        if isinstance(const, types.CodeType):
+            yield from code_imports(const, package)
+
+
+def reachable(modules, roots):
+    """The module names reachable from `roots` by imports in their bytecode,
+    with every parent package."""
+    seen = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in modules:
+            continue  # already done, or a built-in/extension/missing module
+        seen.add(name)
+        parts = name.split('.')
+        todo.extend('.'.join(parts[:i]) for i in range(1, len(parts)))
+        m = modules[name]
+        if name == 'encodings':  # every codec, found by name at run time
+            todo.extend(n for n in modules if n.startswith('encodings.'))
+        if not m.get('code'):
+            continue
+        with open(m['code'], 'rb') as f:
+            co = marshal.loads(f.read())
+        package = name if m['flags'] & FLAG_PACKAGE else name.rpartition('.')[0]
+        todo.extend(code_imports(co, package))
+    return seen
+
+
 def module_name(relpath):
     """'a/b/c.py' -> ('a.b.c', 0); 'a/b/__init__.py' -> ('a.b', FLAG_PACKAGE);
     None if no import can reach it (a component holds a '.', e.g. *.dist-info).
@@ -255,6 +317,11 @@ def main(argv):
     p.add_argument('--stdlib', action=AddRoot, help='the standard library directory')
     p.add_argument('--pure', action=AddRoot, help='a site-packages-like directory')
     p.add_argument('--wheel', action=AddRoot, help='a wheel (.whl)')
+    p.add_argument('--stdlib-auto', action='store_true',
+                   help='keep only the stdlib modules that the other modules (and --root-module) '
+                   'import, transitively')
+    p.add_argument('--root-module', action='append', default=[],
+                   help='with --stdlib-auto: a module the app starts from (its entry point)')
     p.add_argument('--exclude', action='append', default=[],
                    help='a file or directory never to collect (e.g. the build directory)')
     p.add_argument('--depfile', help='write a ninja depfile: every file and directory read, '
@@ -265,6 +332,7 @@ def main(argv):
         p.error('nothing to collect: give --stdlib, --pure or --wheel')
 
     EXCLUDED.update(os.path.abspath(x) for x in args.exclude)
+    stdlib_root = next((os.path.abspath(r) for k, r in roots if k == 'stdlib'), '//none')
     out_dir = os.path.abspath(args.out_dir)
     os.makedirs(out_dir, exist_ok=True)
     stats = Stats()
@@ -307,9 +375,22 @@ def main(argv):
             # The filename the code is compiled with is the key path; the
             # runtime rewrites it to the virtual path under sys.executable.
             modules[tsv_field(name, 'module')] = {
-                'flags': flags, 'source': os.path.abspath(item.path), 'filename': item.relpath}
+                'flags': flags, 'source': os.path.abspath(item.path), 'filename': item.relpath,
+                'stdlib': kind == 'stdlib'}
 
     compile_modules(modules, out_dir, max(1, args.jobs), stats)
+    if args.stdlib_auto:
+        keep = reachable(modules, AUTO_BASELINE + args.root_module +
+                         [n for n, m in modules.items() if not m.get('stdlib')])
+        dropped = [n for n, m in modules.items() if m.get('stdlib') and n not in keep]
+        for n in dropped:
+            del modules[n]
+        packages = {n for n, m in modules.items() if m['flags'] & FLAG_PACKAGE}
+        for key in [k for k, path in files.items() if path.startswith(stdlib_root + '/')]:
+            if key.rpartition('/')[0].replace('/', '.') not in packages:
+                del files[key]
+        note(f'--stdlib-auto: kept {sum(1 for m in modules.values() if m.get("stdlib"))} '
+             f'stdlib modules, dropped {len(dropped)}')
     add_namespace_packages(modules)
 
     lines = []

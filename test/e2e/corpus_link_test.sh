@@ -219,10 +219,11 @@ for e in "${pure_entries[@]}"; do
 done
 find "$pure" -name __pycache__ -prune -exec rm -rf {} +
 # Every third-party module pytest and toolz import must come from $pure,
-# with nothing else on the path (-S: no site-packages, -I: no PYTHONPATH).
+# with nothing else on the path (-S: no site-packages, -I: no PYTHONPATH;
+# -B: leave no __pycache__ behind).
 if ((${#missing[@]})); then
   fail "pure-Python dependencies" "not in $dist: ${missing[*]} (apt-get install python3-pytest python3-toolz)"
-elif ! "$py" -S -I - "$pure" >"$t/pure.log" 2>&1 <<'PY'
+elif ! "$py" -S -I -B - "$pure" >"$t/pure.log" 2>&1 <<'PY'
 import sys
 pure = sys.argv[1]
 sys.path.insert(0, pure)

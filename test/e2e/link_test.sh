@@ -92,6 +92,15 @@ check "oxcc link -m (entry function)" "$bin/oxcc" link -o "$tmp/entry" "${wheels
 check "the entry runs: its output, its return value as exit code" bash -c "
 out=\$('$tmp/entry' ignored-arg); rc=\$?; [[ \$out == 'clash 3' && \$rc -eq 7 ]]"
 
+# --stdlib=auto: only what the app's imports reach, and it still runs.
+check "--stdlib=auto links a smaller app that runs" bash -c "
+'$bin/oxcc' link -o '$tmp/small' ${wheels[*]} -m clash:main --stdlib=auto > '$tmp/auto.log' 2>&1 &&
+out=\$('$tmp/small'); rc=\$?; [[ \$out == 'clash 3' && \$rc -eq 7 ]] &&
+[[ \$(stat -c %s '$tmp/small') -lt \$(stat -c %s '$tmp/entry') ]] &&
+grep -q 'dropped [1-9][0-9]*' '$tmp/auto.log' &&
+! grep -q '^module	asyncio	' '$tmp/small.oxcc-build/resources.tsv' &&
+grep -q '^module	json	' '$tmp/entry-build/resources.tsv'"
+
 # A second link with nothing changed does nothing.
 check "no-op relink does no work" bash -c "'$bin/oxcc' link -o '$app' ${wheels[*]} | grep -q 'no work to do'"
 
