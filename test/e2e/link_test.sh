@@ -98,8 +98,9 @@ check "--stdlib=auto links a smaller app that runs" bash -c "
 out=\$('$tmp/small'); rc=\$?; [[ \$out == 'clash 3' && \$rc -eq 7 ]] &&
 [[ \$(stat -c %s '$tmp/small') -lt \$(stat -c %s '$tmp/entry') ]] &&
 grep -q 'dropped [1-9][0-9]*' '$tmp/auto.log' &&
-! grep -q '^module	asyncio	' '$tmp/small.oxcc-build/resources.tsv' &&
-grep -q '^module	json	' '$tmp/entry-build/resources.tsv'"
+! grep -q '^module	wsgiref	' '$tmp/small.oxcc-build/resources.tsv' &&
+! grep -q '^module	sqlite3	' '$tmp/small.oxcc-build/resources.tsv' &&
+grep -q '^module	wsgiref	' '$tmp/entry-build/resources.tsv'"
 
 # A second link with nothing changed does nothing.
 check "no-op relink does no work" bash -c "'$bin/oxcc' link -o '$app' ${wheels[*]} | grep -q 'no work to do'"
