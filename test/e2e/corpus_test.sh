@@ -57,70 +57,9 @@ declare -A runner=(
 # eating its 90 minutes.
 step_timeout=900
 
-# Test recipes: tests_NAME SRC DIR copies the tests out of the source tree
-# SRC into DIR and runs them there, so they import the installed package
-# from $PYTHONPATH and never the sources.
-
-tests_markupsafe() {
-  # setup.cfg carries upstream's pytest config (filterwarnings = error).
-  cp -a "$1/tests" "$1/setup.cfg" "$2/"
-  (cd "$2" && timeout "$step_timeout" "$py" -m pytest -q -p no:cacheprovider tests)
-}
-
-tests_python_cytoolz() {
-  # Without toolz the dev tests quietly drop out of collection.
-  "$py" -c 'import toolz' || { echo "python3-toolz is not importable (apt-get install python3-toolz)"; return 1; }
-  cp -a "$1/cytoolz/tests" "$2/"
-  (cd "$2" && timeout "$step_timeout" "$py" -m pytest -q -p no:cacheprovider tests)
-}
-
-tests_python_crcmod() {
-  # crcmod ships its tests inside the package (crcmod/test.py), so the
-  # installed copy is the one to run; test/test_crcmod.py just calls it.
-  (cd "$2" && timeout "$step_timeout" "$py" -m unittest -v crcmod.test)
-}
-
-tests_brotli() {
-  # _test_utils.py finds bro.py at ../bro.py and the data at
-  # ../../tests/testdata relative to itself: keep that layout.
-  mkdir -p "$2/python" "$2/tests"
-  cp -a "$1/python/tests" "$1/python/bro.py" "$2/python/"
-  cp -a "$1/tests/testdata" "$2/tests/"
-  brotli_testdata "$2/tests/testdata"
-  (cd "$2/python" && timeout "$step_timeout" "$py" -m unittest discover -v -p '*_test.py')
-}
-
-# Debian's brotli orig tarball ships only empty and ukkonooa (plus their
-# .compressed forms), but the tests also round-trip four upstream files.
-# Those tests compress, decompress and compare with the input, so any data
-# of the same character exercises the same code: generate stand-ins for the
-# missing ones rather than drop 240 of the 311 tests.
-brotli_testdata() {
-  local d=$1
-  [[ -e $d/10x10y ]] || printf 'XXXXXXXXXXYYYYYYYYYY' >"$d/10x10y"
-  [[ -e $d/alice29.txt ]] || cat /usr/share/common-licenses/{GPL-3,LGPL-3,Apache-2.0,MPL-2.0,GPL-2} >"$d/alice29.txt"
-  [[ -e $d/random_org_10k.bin ]] ||
-    "$py" -c 'import random, sys; sys.stdout.buffer.write(random.Random(29).randbytes(10240))' >"$d/random_org_10k.bin"
-  [[ -e $d/mapsdatazrh ]] || head -c 285886 "$(realpath /usr/lib/x86_64-linux-gnu/libc.so.6)" >"$d/mapsdatazrh"
-}
-
-# Prints "N passed, M skipped" from a test log, whatever the runner.
-count_passed() {  # KIND LOG
-  local line ran skipped xfail
-  case $1 in
-    pytest)
-      line=$(grep -E '[0-9]+ passed' "$2" | tail -n 1)
-      echo "$(grep -Eo '[0-9]+ passed' <<<"$line"), $(grep -Eo '[0-9]+ skipped' <<<"$line" || echo 0 skipped)"
-      ;;
-    unittest)
-      ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$2" | tail -n 1)
-      line=$(grep -E '^OK( |$)' "$2" | tail -n 1)
-      skipped=$(grep -Eo 'skipped=[0-9]+' <<<"$line" | cut -d= -f2) || skipped=0
-      xfail=$(grep -Eo 'expected failures=[0-9]+' <<<"$line" | cut -d= -f2) || xfail=0
-      echo "$((ran - skipped - xfail)) passed, $skipped skipped"
-      ;;
-  esac
-}
+# Recipes and result readers, shared with corpus_link_test.sh.
+# shellcheck source=corpus_lib.sh
+source "$(dirname "$0")/corpus_lib.sh"
 
 # The one place that knows the shape of `oxcc list --json`: adapt it here.
 # Every expected module must be listed under its full dotted name with at
@@ -144,22 +83,6 @@ for m, e in sorted(exts.items()):
         p = os.path.join(store, "objects", h[:2], h + ".o")
         if not os.path.isfile(p):
             sys.exit(f"oxcc list: {m} object {h} is not in the store ({p})")
-PY
-}
-
-# Checks the wheel holds an extension .so for each module (platlib root).
-check_wheel() {  # WHEEL MODULE...
-  "$py" - "$@" <<'PY'
-import sys, zipfile
-whl, *want = sys.argv[1:]
-have = set()
-for n in zipfile.ZipFile(whl).namelist():
-    d, _, base = n.rpartition("/")
-    if base.endswith(".so") and ".dist-info" not in d and ".data" not in d:
-        have.add((d.replace("/", ".") + "." if d else "") + base.split(".")[0])
-missing = [m for m in want if m not in have]
-if missing:
-    sys.exit(f"{whl.rpartition('/')[2]} has no extension module {' '.join(missing)} (pure-Python fallback?)")
 PY
 }
 
@@ -239,7 +162,7 @@ run_one() {
     # what they leave behind (brotli never removes its mkdtemp) inside $t.
     log=$t/$mode/test.log
     (export PYTHONPATH=$t/$mode/site TMPDIR=$t/$mode/tmp
-      "tests_${name//-/_}" "$src" "$t/$mode/tests") >"$log" 2>&1 </dev/null ||
+      "tests_${name//-/_}" "$src" "$t/$mode/tests" "$py") >"$log" 2>&1 </dev/null ||
       fail "$mode test suite failed" "$log"
     counts+=("$(count_passed "${runner[$name]}" "$log")")
     [[ ${counts[-1]} != 0\ * ]] || fail "$mode test suite ran no test" "$log"

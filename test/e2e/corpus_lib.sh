@@ -1,0 +1,91 @@
+# shellcheck shell=bash disable=SC2154  # $py and $step_timeout come from the caller
+# Shared by corpus_test.sh and corpus_link_test.sh (sourced, not run):
+# how to run each corpus package's own test suite, and how to read results.
+# Needs $py (/usr/bin/python3) and $step_timeout from the caller.
+#
+# Test recipes: tests_NAME SRC DIR PYTHON... copies the tests out of the
+# source tree SRC into DIR and runs them there with the interpreter
+# PYTHON... (python3 or a linked executable), so the package comes from
+# $PYTHONPATH (python3) or from inside the binary, never from the sources.
+
+tests_markupsafe() {
+  local src=$1 dir=$2; shift 2
+  # setup.cfg carries upstream's pytest config (filterwarnings = error).
+  cp -a "$src/tests" "$src/setup.cfg" "$dir/"
+  (cd "$dir" && timeout "$step_timeout" "$@" -m pytest -q -p no:cacheprovider tests)
+}
+
+tests_python_cytoolz() {
+  local src=$1 dir=$2; shift 2
+  # Without toolz the dev tests quietly drop out of collection.
+  "$@" -c 'import toolz' || { echo "toolz is not importable (apt-get install python3-toolz)"; return 1; }
+  cp -a "$src/cytoolz/tests" "$dir/"
+  (cd "$dir" && timeout "$step_timeout" "$@" -m pytest -q -p no:cacheprovider tests)
+}
+
+tests_python_crcmod() {
+  local src=$1 dir=$2; shift 2
+  # crcmod ships its tests inside the package (crcmod/test.py), so the
+  # installed copy is the one to run; test/test_crcmod.py just calls it.
+  (cd "$dir" && timeout "$step_timeout" "$@" -m unittest -v crcmod.test)
+}
+
+tests_brotli() {
+  local src=$1 dir=$2; shift 2
+  # _test_utils.py finds bro.py at ../bro.py and the data at
+  # ../../tests/testdata relative to itself: keep that layout. bro.py runs
+  # as `sys.executable bro.py`, i.e. under the binary too.
+  mkdir -p "$dir/python" "$dir/tests"
+  cp -a "$src/python/tests" "$src/python/bro.py" "$dir/python/"
+  cp -a "$src/tests/testdata" "$dir/tests/"
+  brotli_testdata "$dir/tests/testdata"
+  (cd "$dir/python" && timeout "$step_timeout" "$@" -m unittest discover -v -p '*_test.py')
+}
+
+# Debian's brotli orig tarball ships only empty and ukkonooa (plus their
+# .compressed forms), but the tests also round-trip four upstream files.
+# Those tests compress, decompress and compare with the input, so any data
+# of the same character exercises the same code: generate stand-ins for the
+# missing ones rather than drop 240 of the 311 tests.
+brotli_testdata() {
+  local d=$1
+  [[ -e $d/10x10y ]] || printf 'XXXXXXXXXXYYYYYYYYYY' >"$d/10x10y"
+  [[ -e $d/alice29.txt ]] || cat /usr/share/common-licenses/{GPL-3,LGPL-3,Apache-2.0,MPL-2.0,GPL-2} >"$d/alice29.txt"
+  [[ -e $d/random_org_10k.bin ]] ||
+    "$py" -c 'import random, sys; sys.stdout.buffer.write(random.Random(29).randbytes(10240))' >"$d/random_org_10k.bin"
+  [[ -e $d/mapsdatazrh ]] || head -c 285886 "$(realpath /usr/lib/x86_64-linux-gnu/libc.so.6)" >"$d/mapsdatazrh"
+}
+
+# Prints "N passed, M skipped" from a test log, whatever the runner.
+count_passed() {  # KIND LOG
+  local line ran skipped xfail
+  case $1 in
+    pytest)
+      line=$(grep -E '[0-9]+ passed' "$2" | tail -n 1)
+      echo "$(grep -Eo '[0-9]+ passed' <<<"$line"), $(grep -Eo '[0-9]+ skipped' <<<"$line" || echo 0 skipped)"
+      ;;
+    unittest)
+      ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\} in .*/\1/p' "$2" | tail -n 1)
+      line=$(grep -E '^OK( |$)' "$2" | tail -n 1)
+      skipped=$(grep -Eo 'skipped=[0-9]+' <<<"$line" | cut -d= -f2) || skipped=0
+      xfail=$(grep -Eo 'expected failures=[0-9]+' <<<"$line" | cut -d= -f2) || xfail=0
+      echo "$((ran - skipped - xfail)) passed, $skipped skipped"
+      ;;
+  esac
+}
+
+# Checks the wheel holds an extension .so for each module (platlib root).
+check_wheel() {  # WHEEL MODULE...
+  "$py" - "$@" <<'PY'
+import sys, zipfile
+whl, *want = sys.argv[1:]
+have = set()
+for n in zipfile.ZipFile(whl).namelist():
+    d, _, base = n.rpartition("/")
+    if base.endswith(".so") and ".dist-info" not in d and ".data" not in d:
+        have.add((d.replace("/", ".") + "." if d else "") + base.split(".")[0])
+missing = [m for m in want if m not in have]
+if missing:
+    sys.exit(f"{whl.rpartition('/')[2]} has no extension module {' '.join(missing)} (pure-Python fallback?)")
+PY
+}
