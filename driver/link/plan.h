@@ -39,7 +39,6 @@ struct Toolchain {
   std::string python = "/usr/bin/python3";
   std::string cxx = "g++";
   std::string cc = "gcc";
-  std::string objcopy = "objcopy";
 };
 
 struct PlannedExtension {
