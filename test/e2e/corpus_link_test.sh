@@ -124,6 +124,23 @@ for name in "${names[@]}"; do
 done
 ((${#wheel[@]} == ${#names[@]})) || finish
 
+# The fixtures written here (C, C++, Cython, nested packages, a hand-made
+# build_ext, a clashing _speedups) go into the same executable.
+fixtures=(cext cxxext cyext nested custombuild clash)
+fixture_wheels=()
+for f in "${fixtures[@]}"; do
+  d=$t/fixtures/$f
+  mkdir -p "$d" && cp -a "$here/fixtures/$f" "$d/src"
+  if (cd "$d/src" && timeout "$step_timeout" "$oxcc" run -- "$py" -m pip wheel --no-deps \
+      --no-build-isolation --no-index -w "$d/wheel" .) >"$d/build.log" 2>&1; then
+    fixture_wheels+=(--wheel "$(echo "$d"/wheel/*.whl)")
+  else
+    fail "fixture wheel $f through oxcc" "build failed" "$d/build.log"
+  fi
+done
+((${#fixture_wheels[@]} == 2 * ${#fixtures[@]})) || finish
+pass "fixture wheels through oxcc: ${fixtures[*]}"
+
 # 2. The pure-Python code the suites need at run time beyond the stdlib:
 # pytest 7.2 and what it imports, and toolz (cytoolz's dev tests compare
 # against it), from Debian's dist-packages, with their metadata. Only these:
@@ -165,10 +182,10 @@ else
   pass "pure-Python dependencies: $(cd "$pure" && echo *)"
 fi
 
-# 3. ONE executable: the three wheels' extensions as built-ins, their
-# Python code, the pure directory and the stdlib embedded.
+# 3. ONE executable: the corpus and fixture wheels' extensions as built-ins,
+# their Python code, the pure directory and the stdlib embedded.
 if ! timeout "$step_timeout" "$oxcc" link -o "$app" --wheel "${wheel[markupsafe]}" --wheel "${wheel[brotli]}" \
-  --wheel "${wheel[python-cytoolz]}" --pure "$pure" >"$t/link.log" 2>&1; then
+  --wheel "${wheel[python-cytoolz]}" "${fixture_wheels[@]}" --pure "$pure" >"$t/link.log" 2>&1; then
   fail "oxcc link" "failed" "$t/link.log"
   finish
 elif [[ ! -x $app ]]; then
@@ -176,6 +193,23 @@ elif [[ ! -x $app ]]; then
   finish
 fi
 pass "oxcc link: one executable of $(du -m "$app" | cut -f1) MB"
+
+# The fixtures answer from inside the same binary, next to markupsafe's
+# _speedups: clash's _speedups and nested's two _impl keep their own globals.
+if "$app" -c '
+import sys, markupsafe, cext, cxxext, cyext, nested.a, nested.b.deep, custombuild, clash
+for m in ("markupsafe._speedups", "clash._speedups", "nested.a._impl", "nested.b.deep._impl",
+          "cext._speedups", "cxxext._core", "cyext.fast", "custombuild._impl"):
+    assert sys.modules[m].__spec__.origin == "built-in", m
+assert str(markupsafe.escape("<a>")) == "&lt;a&gt;"
+assert clash.which() == "clash 3" and nested.a.value() == 1 and nested.b.deep.value() == 2
+assert cext.add(2, 40) == 42 and cxxext.safe_parse("4x2") == -1 and cyext.triangle(8) == 36
+assert custombuild.shout("a") == "A!"
+' >"$t/fixtures.log" 2>&1; then
+  pass "fixtures answer inside the same executable (clashing _speedups and globals included)"
+else
+  fail "fixtures inside the executable" "wrong answer" "$t/fixtures.log"
+fi
 
 # The packages come from inside the binary: every extension is a built-in,
 # every package's __file__ is a virtual path under the executable. Run from

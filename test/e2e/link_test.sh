@@ -92,6 +92,13 @@ check "oxcc link -m (entry function)" "$bin/oxcc" link -o "$tmp/entry" "${wheels
 check "the entry runs: its output, its return value as exit code" bash -c "
 out=\$('$tmp/entry' ignored-arg); rc=\$?; [[ \$out == 'clash 3' && \$rc -eq 7 ]]"
 
+# --script: a script file embedded and run as __main__ (it is not read at run time).
+printf 'import sys, clash\nprint("from script", clash.which(), sys.argv[1:])\nsys.exit(5)\n' > "$tmp/tool.py"
+check "oxcc link --script" "$bin/oxcc" link -o "$tmp/tool" "${wheels[@]}" --script "$tmp/tool.py" --build-dir "$tmp/tool-build"
+check "the embedded script runs as __main__ with its argv and exit code" bash -c "
+mv '$tmp/tool.py' '$tmp/tool.py.moved'; out=\$('$tmp/tool' a b); rc=\$?;
+[[ \$out == \"from script clash 3 ['a', 'b']\" && \$rc -eq 5 ]]"
+
 # --stdlib=auto: only what the app's imports reach, and it still runs.
 check "--stdlib=auto links a smaller app that runs" bash -c "
 '$bin/oxcc' link -o '$tmp/small' ${wheels[*]} -m clash:main --stdlib=auto > '$tmp/auto.log' 2>&1 &&
