@@ -109,6 +109,13 @@ grep -q 'dropped [1-9][0-9]*' '$tmp/auto.log' &&
 ! grep -q '^module	sqlite3	' '$tmp/small.oxcc-build/resources.tsv' &&
 grep -q '^module	wsgiref	' '$tmp/entry-build/resources.tsv'"
 
+# Reproducible: the same inputs linked in another directory, later, with
+# another SOURCE_DATE_EPOCH, give the same bytes.
+check "two links of the same inputs are bit-identical" bash -c "
+sleep 1 && mkdir -p '$tmp/again' &&
+SOURCE_DATE_EPOCH=86400 '$bin/oxcc' link -o '$tmp/again/entry' ${wheels[*]} -m clash:main > /dev/null &&
+cmp '$tmp/entry' '$tmp/again/entry'"
+
 # A second link with nothing changed does nothing.
 check "no-op relink does no work" bash -c "'$bin/oxcc' link -o '$app' ${wheels[*]} | grep -q 'no work to do'"
 
