@@ -81,7 +81,11 @@ std::string generateMain(const LinkPlan &plan) {
     s += "  app.entry = {oxrt::Entry::Module, \"__oxcc_script__\", \"\"};\n";
   else
     s += "  app.entry = {oxrt::Entry::Python, \"\", \"\"};\n";
-  if (!plan.python.dynloadDirs.empty()) {
+  // lib-dynload's extension modules are packed (collect --dynload) and load
+  // from memory by default; --shared-modules chooses otherwise.
+  if (o.sharedModules == "extract")
+    s += "  app.sharedModulePolicy = oxrt::SharedModulePolicy::Extract;\n";
+  if (o.sharedModules == "filesystem" && !plan.python.dynloadDirs.empty()) {
     s += "  app.filesystemPaths = {";
     for (size_t i = 0; i < plan.python.dynloadDirs.size(); ++i)
       s += (i ? ", " : "") + cString(plan.python.dynloadDirs[i]);
@@ -137,7 +141,8 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   n += "rule pack\n  command = $pack $in -o $out\n  description = PACK $out\n\n";
   n += "rule asm\n  command = $cc -c $in -o $out\n  description = AS $out\n\n";
   n += "# The final link: gcc for the crt files, lld (oxcc-tools, in process) as\n"
-       "# the linker. -E: lib-dynload modules resolve libpython against the app;\n"
+       "# the linker. -E: lib-dynload modules (from memory or disk) resolve\n"
+       "# libpython against the app;\n"
        "# static libstdc++: one shared library less to map at every start.\n"
        "# Written to a temporary, renamed on success: never a half-written app.\n"
        "rule link\n"
@@ -161,7 +166,11 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   std::string collectArgs = " --exclude " + shellWord(dir) + " --exclude " + shellWord(o.output) +
                             " --exclude " + shellWord(o.output + ".tmp");
   std::string collectDeps;
-  if (o.stdlib != "none") collectArgs += " --stdlib " + shellWord(plan.python.stdlibDir);
+  if (o.stdlib != "none") {
+    collectArgs += " --stdlib " + shellWord(plan.python.stdlibDir);
+    if (o.sharedModules != "filesystem")
+      for (const auto &d : plan.python.dynloadDirs) collectArgs += " --dynload " + shellWord(d);
+  }
   if (o.stdlib == "auto") {
     collectArgs += " --stdlib-auto";
     if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);

@@ -7,10 +7,13 @@ namespace oxcc {
 const char *kLinkUsage =
     "usage: oxcc link -o APP [--wheel W.whl]... [--module NAME]... [--all]\n"
     "                 [--pure DIR]... [--python debian] [--stdlib=full|auto|none]\n"
+    "                 [--shared-modules=memory|extract|filesystem]\n"
     "                 [-m MODULE[:FUNC] | --script FILE] [--build-dir DIR] [-j N] [-v]\n"
     "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n"
     "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
-    "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n";
+    "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n"
+    "  --shared-modules: the distribution's .so modules (lib-dynload) are packed and loaded\n"
+    "  from memory (default), extracted to a private cache, or left on the filesystem.\n";
 
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -35,7 +38,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     std::string v;
     if (value("-o", o.output) || value("--build-dir", o.buildDir) ||
         value("--python", o.python) || value("--script", o.script) ||
-        value("--stdlib", o.stdlib)) {
+        value("--stdlib", o.stdlib) || value("--shared-modules", o.sharedModules)) {
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
     } else if (value("--module", v)) {
@@ -68,6 +71,9 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   else if (o.stdlib == "auto" && o.entryModule.empty() && o.script.empty())
     error = "--stdlib=auto needs an entry point (-m or --script): a python-like binary may "
             "import anything; use --stdlib=full";
+  else if (o.sharedModules != "memory" && o.sharedModules != "extract" &&
+           o.sharedModules != "filesystem")
+    error = "--shared-modules is memory, extract or filesystem";
   else if (o.python != "debian") error = "--python " + o.python + ": only the 'debian' distribution exists so far";
   if (!error.empty()) return false;
   o.output = absolutePath(o.output);

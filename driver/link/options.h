@@ -18,6 +18,7 @@ struct LinkOptions {
   std::string script;                 // --script FILE
   std::string buildDir;               // --build-dir (default: APP.oxcc-build next to APP)
   std::string stdlib = "full";        // --stdlib=full|auto|none
+  std::string sharedModules = "memory"; // --shared-modules=memory|extract|filesystem
   int jobs = 0;                       // -j N for ninja (0: ninja's default)
   bool verbose = false;               // -v: ninja -v
 };

@@ -16,7 +16,7 @@ class Store;
 
 // A Python to link against (--python). Only "debian" for now: the host's
 // static libpython and its stdlib; stdlib extension modules that Debian
-// ships as .so stay in lib-dynload and load from the filesystem.
+// ships as .so are packed from lib-dynload and load from memory.
 struct Distribution {
   std::string name;
   std::string version;                // "3.11"
@@ -24,7 +24,7 @@ struct Distribution {
   std::string staticLib;              // libpython3.11.a
   std::vector<std::string> linkLibs;  // what libpython needs: -lexpat ...
   std::string stdlibDir;              // embedded as bytecode
-  std::vector<std::string> dynloadDirs; // left on sys.path, on the filesystem
+  std::vector<std::string> dynloadDirs; // packed as shared libraries (collect --dynload)
 };
 
 // Where oxcc's own parts are, relative to the installed oxcc-tools.

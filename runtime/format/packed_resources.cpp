@@ -174,9 +174,16 @@ std::optional<Resources> Resources::open(const void *blob, size_t size, std::str
       }
       break;
     case ResourceKind::File:
-    case ResourceKind::SharedLibrary:
       if (e.flags != 0 || e.auxLength != 0) {
         error = entryName(i) + "file entries have no flags and no aux payload";
+        return std::nullopt;
+      }
+      break;
+    case ResourceKind::SharedLibrary:
+      // The bytes themselves (ELF, checksum) are checked when the module is
+      // imported: hashing every library at start would cost every run.
+      if (e.flags != 0 || e.dataLength == 0 || e.auxLength != kSharedLibraryAuxSize) {
+        error = entryName(i) + "a shared library has no flags, some data and a 4-byte checksum";
         return std::nullopt;
       }
       break;

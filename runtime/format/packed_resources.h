@@ -20,13 +20,18 @@ namespace oxrt {
 enum class ResourceKind : uint16_t {
   Module = 1,        // key "pkg.sub.mod": data = marshalled code, aux = source
   File = 2,          // key "pkg/sub/data.txt": data = the bytes
-  SharedLibrary = 3, // key "pkg/_ext.so": data = the bytes (reserved)
+  SharedLibrary = 3, // key "pkg._ext" (module name): data = the ELF bytes, aux = CRC-32
 };
 
 // Flags of a Module entry.
 inline constexpr uint16_t kModulePackage = 1u << 0;
 inline constexpr uint16_t kModuleNamespace = 1u << 1; // implies package, no code
 inline constexpr uint16_t kModuleFlagsKnown = kModulePackage | kModuleNamespace;
+
+// Aux payload of a SharedLibrary entry: the CRC-32 of its data (zlib's), 4
+// bytes little-endian. The runtime checks it before handing the bytes to the
+// dynamic loader, which trusts what it maps.
+inline constexpr size_t kSharedLibraryAuxSize = 4;
 
 namespace packed {
 inline constexpr char kMagic[8] = {'O', 'X', 'R', 'E', 'S', 0, 0, 0};
@@ -99,7 +104,9 @@ public:
   // replaces the old one either way.
   bool addModule(std::string name, uint16_t flags, std::string code, std::string source);
   bool addFile(std::string key, std::string bytes);
-  bool addSharedLibrary(std::string key, std::string bytes);
+  // `name` is the extension module's full dotted name ("_json",
+  // "pkg._ext"); the checksum (aux) is computed here.
+  bool addSharedLibrary(std::string name, std::string bytes);
 
   size_t size() const { return entries_.size(); }
 
@@ -121,5 +128,24 @@ private:
 
 // Key rules shared by writer and tools: "" if `key` is valid for `kind`, else why not.
 std::string checkResourceKey(ResourceKind kind, std::string_view key);
+
+// --- shared libraries (kind 3), format/shared_library.cpp ----------------
+
+// CRC-32 as zlib computes it (reflected, polynomial 0xEDB88320): the
+// checksum a SharedLibrary entry's aux holds. Bytewise; fine at pack time.
+uint32_t crc32(std::string_view bytes, uint32_t crc = 0);
+
+// The checksum stored in a SharedLibrary entry (its aux), or 0 if the aux is
+// not the 4 bytes Resources::open guarantees for that kind.
+uint32_t storedChecksum(const Resource &sharedLibrary);
+
+// "" if `bytes` is an ELF shared object the dynamic loader can map: 64-bit
+// little-endian, ET_DYN, for `machine` (an EM_* value; 0 accepts any),
+// program headers and every PT_LOAD segment inside the bytes, a
+// PT_DYNAMIC. Otherwise why not, e.g. "not an ELF file".
+std::string checkSharedObject(std::string_view bytes, uint16_t machine = 0);
+
+// The EM_* value of the machine this code is compiled for (EM_X86_64...).
+uint16_t hostElfMachine();
 
 } // namespace oxrt

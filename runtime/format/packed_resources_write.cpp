@@ -49,21 +49,21 @@ std::string checkResourceKey(ResourceKind kind, std::string_view key) {
   if (key.empty()) return "empty key";
   if (key.find('\0') != std::string_view::npos) return "key contains a NUL byte";
   if (key.size() > std::numeric_limits<uint32_t>::max()) return "key too long";
-  // Modules are dotted names; files are relative POSIX paths under the
-  // import root. Both are split on their separator by the runtime, so an
-  // empty component would make two keys name the same thing.
-  char sep = kind == ResourceKind::Module ? '.' : '/';
-  if (kind == ResourceKind::Module && key.find('/') != std::string_view::npos)
-    return "module name contains '/'";
-  if (kind != ResourceKind::Module && key.find('\\') != std::string_view::npos)
-    return "path contains '\\' (use '/')";
+  // Modules and shared libraries (extension modules) are dotted module
+  // names; files are relative POSIX paths under the import root. Both are
+  // split on their separator by the runtime, so an empty component would
+  // make two keys name the same thing.
+  bool dotted = kind == ResourceKind::Module || kind == ResourceKind::SharedLibrary;
+  char sep = dotted ? '.' : '/';
+  if (dotted && key.find('/') != std::string_view::npos) return "module name contains '/'";
+  if (!dotted && key.find('\\') != std::string_view::npos) return "path contains '\\' (use '/')";
   size_t start = 0;
   for (;;) {
     size_t end = key.find(sep, start);
     std::string_view part = key.substr(start, end == std::string_view::npos ? end : end - start);
-    if (part.empty()) return kind == ResourceKind::Module ? "empty component in dotted name"
-                                                          : "empty component in path (or leading '/')";
-    if (kind != ResourceKind::Module && (part == "." || part == ".."))
+    if (part.empty()) return dotted ? "empty component in dotted name"
+                                    : "empty component in path (or leading '/')";
+    if (!dotted && (part == "." || part == ".."))
       return "path component '.' or '..'";
     if (end == std::string_view::npos) break;
     start = end + 1;
@@ -84,8 +84,11 @@ bool ResourceWriter::addFile(std::string key, std::string bytes) {
   return add(ResourceKind::File, std::move(key), Pending{0, std::move(bytes), {}});
 }
 
-bool ResourceWriter::addSharedLibrary(std::string key, std::string bytes) {
-  return add(ResourceKind::SharedLibrary, std::move(key), Pending{0, std::move(bytes), {}});
+bool ResourceWriter::addSharedLibrary(std::string name, std::string bytes) {
+  std::string checksum(kSharedLibraryAuxSize, '\0');
+  put32(checksum, 0, crc32(bytes));
+  return add(ResourceKind::SharedLibrary, std::move(name),
+             Pending{0, std::move(bytes), std::move(checksum)});
 }
 
 bool ResourceWriter::serialize(std::string &out, std::string &error) const {
@@ -118,6 +121,11 @@ bool ResourceWriter::serialize(std::string &out, std::string &error) const {
       }
       if (!ns && e.data.empty()) {
         error = what + "no code";
+        return false;
+      }
+    } else if (kind == ResourceKind::SharedLibrary) {
+      if (e.data.empty()) {
+        error = what + "no bytes";
         return false;
       }
     } else if (e.flags != 0 || !e.aux.empty()) {

@@ -5,7 +5,10 @@ module _oxrt):
   - modules, packages and namespace packages, their source and data files;
   - built-in modules under dotted names, which CPython 3.11.2's
     BuiltinImporter refuses ("pkg._ext" is never found: it returns None
-    whenever a package path is given).
+    whenever a package path is given);
+  - extension modules packed as shared libraries (lib-dynload's _json,
+    _ssl...), loaded from memory, or extracted to a cache, per the
+    executable's policy.
 
 Every embedded module has a virtual path under ROOT (== sys.executable), as
 zipimport gives paths inside an archive: ROOT/pkg/mod.py, ROOT/pkg/__init__.py.
@@ -24,10 +27,12 @@ import _oxrt
 _bootstrap = sys.modules['_frozen_importlib']
 _ModuleSpec = _bootstrap.ModuleSpec
 
-MODULE, FILE = 1, 2          # resource kinds
+MODULE, FILE, SHLIB = 1, 2, 3  # resource kinds
 PACKAGE, NAMESPACE = 1, 2    # module flags
 ROOT = _oxrt.root
 _PREFIX = ROOT + '/'
+# The file name suffix of an extension module: '.cpython-311-x86_64-linux-gnu.so'.
+EXT_SUFFIX = _imp.extension_suffixes()[0]
 
 # Dotted built-ins the executable links (top-level ones are BuiltinImporter's),
 # and their parents: a parent that no resource provides is a namespace package.
@@ -61,10 +66,16 @@ def package_dir(name):
     return _PREFIX + name.replace('.', '/')
 
 
+def shlib_path(name):
+    """The virtual path of a packed extension module: ROOT/pkg/_ext.cpython-311-....so."""
+    return _PREFIX + name.replace('.', '/') + EXT_SUFFIX
+
+
 def _is_implicit_namespace(name):
     """A name with embedded content below it but no module of its own, like a
     directory without __init__.py on sys.path."""
     return (name in _BUILTIN_PARENTS or _oxrt.has_prefix(MODULE, name + '.')
+            or _oxrt.has_prefix(SHLIB, name + '.')
             or _oxrt.has_prefix(FILE, name.replace('.', '/') + '/'))
 
 
@@ -84,6 +95,17 @@ def _source_key_to_module(key):
     if flags is None or flags & NAMESPACE or (flags & PACKAGE) != want:
         return None
     return name, flags
+
+
+def _shlib_key_to_module(key):
+    """'pkg/_ext.cpython-311-....so' -> 'pkg._ext' if packed, else None."""
+    if not key.endswith(EXT_SUFFIX):
+        return None
+    parts = key[:-len(EXT_SUFFIX)].split('/')
+    if not all(p and '.' not in p for p in parts):
+        return None
+    name = '.'.join(parts)
+    return name if _oxrt.find(SHLIB, name) is not None else None
 
 
 def normalize_key(key):
@@ -127,11 +149,18 @@ def read_key(key):
     mod = _source_key_to_module(key)
     if mod is not None:
         return _oxrt.module_source(mod[0]) or b''
+    name = _shlib_key_to_module(key)
+    if name is not None:
+        try:
+            return bytes(_oxrt.shared_data(name))
+        except ImportError as e:  # corrupt: an I/O error for a reader of bytes
+            raise OSError(5, str(e), _PREFIX + key) from None
     return None
 
 
 def is_file_key(key):
-    return _oxrt.find(FILE, key) is not None or _source_key_to_module(key) is not None
+    return (_oxrt.find(FILE, key) is not None or _source_key_to_module(key) is not None
+            or _shlib_key_to_module(key) is not None)
 
 
 def is_dir_key(key):
@@ -165,6 +194,11 @@ def list_key(key):
                 out[name] = True
             if exact and not flags & PACKAGE:
                 out.setdefault(name + '.py', False)
+        for name, exact, deeper, _flags in _oxrt.children(SHLIB, mprefix, '.'):
+            if deeper:
+                out[name] = True
+            if exact:
+                out.setdefault(name + EXT_SUFFIX, False)
         for name in _BUILTIN_PARENTS:
             if name.rpartition('.')[0] == dotted:
                 out[name.rpartition('.')[2]] = True
@@ -185,6 +219,149 @@ class _BuiltinLoader(_bootstrap.BuiltinImporter):
         return fullname in _BUILTIN_PARENTS
 
 
+class _SharedLoader:
+    """Loads an extension module packed as a shared library, by the
+    executable's policy for it (oxrt::AppConfig::sharedModulePolicy):
+    'memory' (memfd + dlopen; __file__ is the virtual path), 'extract'
+    (a private cache on disk; __file__ is the real file), 'refuse'. Where
+    memfd_create is refused, 'memory' extracts, quietly."""
+
+    def __init__(self, name, path):
+        self.name = name
+        self.path = path
+
+    def __repr__(self):
+        return f'<_SharedLoader {self.name!r}>'
+
+    def create_module(self, spec):
+        name = spec.name
+        policy = _oxrt.shared_policy(name)
+        if policy == 'refuse':
+            raise ImportError(f"embedded extension module {name!r} is not loaded: this "
+                              f"executable's policy for it is 'refuse'", name=name, path=spec.origin)
+        if policy == 'memory':
+            module = _oxrt.create_shared(spec)
+            if module is not None:
+                return module
+        # __file__ follows spec.origin: it is set after create_module returns.
+        spec.origin = self.path = _EXTRACTED[name] = extract(name)
+        try:
+            return _imp.create_dynamic(spec)
+        except ImportError as e:
+            raise ImportError(f'embedded extension module {name!r}: {e}', name=name,
+                              path=spec.origin) from None
+
+    def exec_module(self, module):
+        _imp.exec_dynamic(module)  # PyModule_ExecDef for multi-phase modules
+
+    def is_package(self, fullname):
+        return False
+
+    def get_code(self, fullname):
+        return None
+
+    def get_source(self, fullname):
+        return None
+
+    def get_filename(self, fullname):
+        return self.path
+
+    def get_data(self, path):
+        return _importer.get_data(path)
+
+
+# Where extracted modules live, once loaded: later specs (importlib.reload,
+# importlib.util.find_spec) name the real file too.
+_EXTRACTED = {}
+
+# Extraction uses posix, not os: importing os costs more (1.5 ms) than
+# reusing an extracted file, and this may run before main initialisation.
+
+def _getenv(name):
+    import posix
+    value = posix.environ.get(name.encode(), b'')
+    return value.decode(sys.getfilesystemencoding(), 'surrogateescape')
+
+
+def _cache_root(name):
+    """$XDG_CACHE_HOME/oxrt, else ~/.cache/oxrt (XDG: a relative value is ignored)."""
+    base = _getenv('XDG_CACHE_HOME')
+    if not base.startswith('/'):
+        home = _getenv('HOME')
+        if not home.startswith('/'):
+            import posix, pwd
+            try:
+                home = pwd.getpwuid(posix.geteuid()).pw_dir
+            except KeyError:
+                home = ''
+        if not home.startswith('/'):
+            raise ImportError(f'cannot extract embedded extension module {name!r}: no cache '
+                              f'directory (set XDG_CACHE_HOME or HOME)', name=name)
+        base = home.rstrip('/') + '/.cache'
+    return base.rstrip('/') + '/oxrt'
+
+
+def _make_dir(path, mode):
+    """mkdir -p: missing parents get the umask's mode, `path` itself `mode`."""
+    import posix
+    parent = path.rpartition('/')[0]
+    if parent:
+        try:
+            posix.stat(parent)
+        except FileNotFoundError:
+            _make_dir(parent, 0o777)
+    try:
+        posix.mkdir(path, mode)
+    except FileExistsError:
+        pass
+
+
+def _same_file(path, data):
+    """True if `path` holds exactly `data` (a file left by an earlier run)."""
+    import _io, posix
+    try:
+        with _io.FileIO(path, 'r') as f:
+            return posix.fstat(f.fileno()).st_size == len(data) and f.readall() == data
+    except FileNotFoundError:
+        return False
+
+
+def extract(name):
+    """Writes a packed extension module to <cache>/<sha256>/<leaf><EXT_SUFFIX>
+    unless a file with its exact bytes is there already; returns the path.
+    The directory is private (0700, owned by this user: nobody else may swap
+    the file before it is loaded); writes go to a temporary file, renamed."""
+    import posix
+    import _sha256
+    data = _oxrt.shared_data(name)  # checksum and ELF checked; ImportError if not
+    root = _cache_root(name)
+    directory = root + '/' + _sha256.sha256(data).hexdigest()
+    path = directory + '/' + name.rpartition('.')[2] + EXT_SUFFIX
+    try:
+        _make_dir(root, 0o700)
+        st = posix.stat(root)
+        if st.st_uid != posix.geteuid() or st.st_mode & 0o022:
+            raise ImportError(f'cannot extract embedded extension module {name!r}: {root} is '
+                              f'not private to this user (owner {st.st_uid}, mode '
+                              f'{st.st_mode & 0o777:o})', name=name)
+        _make_dir(directory, 0o700)
+        if _same_file(path, data):
+            return path
+        tmp = f'{path}.tmp.{posix.getpid()}'
+        fd = posix.open(tmp, posix.O_WRONLY | posix.O_CREAT | posix.O_TRUNC | posix.O_CLOEXEC, 0o600)
+        try:
+            view = data
+            while view:
+                view = view[posix.write(fd, view):]
+        finally:
+            posix.close(fd)
+        posix.replace(tmp, path)
+    except OSError as e:
+        raise ImportError(f'cannot extract embedded extension module {name!r} to {directory}: '
+                          f'{e.strerror or e}', name=name) from None
+    return path
+
+
 class OxrtImporter:
     """Meta-path finder and loader for the packed resources and dotted built-ins."""
 
@@ -198,6 +375,13 @@ class OxrtImporter:
             spec = _ModuleSpec(fullname, _BuiltinLoader, origin='built-in')
             if fullname in _BUILTIN_PARENTS or _oxrt.has_prefix(MODULE, fullname + '.'):
                 spec.submodule_search_locations = [package_dir(fullname)]
+            return spec
+        # An extension module wins over a .py of the same name, as in a
+        # directory on sys.path (FileFinder tries extension suffixes first).
+        if _oxrt.find(SHLIB, fullname) is not None:
+            origin = _EXTRACTED.get(fullname) or shlib_path(fullname)
+            spec = _Spec(fullname, _SharedLoader(fullname, origin), origin=origin)
+            spec.has_location = True
             return spec
         flags = _oxrt.find(MODULE, fullname)
         if flags is None:
@@ -339,6 +523,9 @@ class OxrtPathFinder:
         for name, exact, deeper, flags in _oxrt.children(MODULE, self._prefix, '.'):
             if name.isidentifier():
                 seen[name] = bool(deeper or (exact and flags & PACKAGE))
+        for name, exact, deeper, _flags in _oxrt.children(SHLIB, self._prefix, '.'):
+            if name.isidentifier():
+                seen[name] = seen.get(name, False) or deeper
         for full in _BUILTINS | _BUILTIN_PARENTS:
             parent, _, leaf = full.rpartition('.')
             if parent + '.' == self._prefix or (not parent and not self._prefix):

@@ -10,5 +10,8 @@ extern "C" int oxrt_run_app(const oxrt_app_config *config, int argc, char **argv
   if (config->entry_function) app.entry.function = config->entry_function;
   for (const char *const *p = config->filesystem_paths; p && *p; ++p)
     app.filesystemPaths.emplace_back(*p);
+  app.sharedModulePolicy = oxrt::SharedModulePolicy(config->shared_module_policy);
+  for (const oxrt_shared_policy *p = config->shared_module_policies; p && p->module; ++p)
+    app.sharedModulePolicies[p->module] = oxrt::SharedModulePolicy(p->policy);
   return oxrt::runApp(app, argc, argv);
 }

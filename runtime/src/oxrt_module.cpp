@@ -196,6 +196,12 @@ PyMethodDef kMethods[] = {
     {"builtin_names", fnBuiltinNames, METH_NOARGS, "names of the built-ins the program registered"},
     {"create_builtin", fnCreateBuiltin, METH_O, "create a built-in module for a spec, named in full"},
     {"entry", fnEntry, METH_NOARGS, "(kind, target, function) this process runs"},
+    {"shared_policy", sharedPolicy, METH_O,
+     "shared_policy(name) -> 'memory', 'extract' or 'refuse' for a packed extension module"},
+    {"shared_data", sharedData, METH_O,
+     "shared_data(name) -> read-only memoryview of a packed extension module's checked bytes"},
+    {"create_shared", createShared, METH_O,
+     "create_shared(spec) -> the module, loaded from memory; None if memfd_create is refused"},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -56,6 +56,35 @@ bool registerBuiltins(const oxrt_builtin *builtins, std::vector<std::string> &na
   return true;
 }
 
+// Keeps the shared-module policies, refusing values outside the enum (the C
+// API passes ints) and overrides naming no packed extension module: a typo
+// would otherwise silently leave the module on the default policy.
+bool setSharedPolicies(const AppConfig &app, RuntimeState &state, std::string &error) {
+  auto known = [](SharedModulePolicy p) {
+    return p == SharedModulePolicy::Memory || p == SharedModulePolicy::Extract ||
+           p == SharedModulePolicy::Refuse;
+  };
+  if (!known(app.sharedModulePolicy)) {
+    error = "unknown shared-module policy " + std::to_string(int(app.sharedModulePolicy));
+    return false;
+  }
+  state.sharedPolicy = app.sharedModulePolicy;
+  for (const auto &[name, policy] : app.sharedModulePolicies) {
+    if (!known(policy)) {
+      error = "unknown shared-module policy " + std::to_string(int(policy)) + " for '" + name + "'";
+      return false;
+    }
+    if (!state.resources.find(ResourceKind::SharedLibrary, name)) {
+      error = "a shared-module policy names '" + name +
+              "', but the packed resources hold no extension module of that name "
+              "(pack it with collect_python.py --dynload, or drop the override)";
+      return false;
+    }
+    state.sharedPolicies.emplace(name, policy);
+  }
+  return true;
+}
+
 // Calls _oxrt_importer.<function>(); prints the exception on failure.
 bool callImporter(const char *function) {
   PyObject *module = PyImport_ImportModule("_oxrt_importer");
@@ -153,6 +182,11 @@ int runApp(const AppConfig &app, int argc, char **argv) {
   if (!state.resources.find(ResourceKind::Module, "encodings")) {
     std::fprintf(stderr, "oxrt: the packed resources have no 'encodings' package: pack the "
                          "standard library (collect_python.py --stdlib)\n");
+    return 1;
+  }
+
+  if (!setSharedPolicies(app, state, error)) {
+    std::fprintf(stderr, "oxrt: %s\n", error.c_str());
     return 1;
   }
 

@@ -8,6 +8,7 @@
 #include "oxrt/app.h"
 #include "packed_resources.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct RuntimeState {
   std::wstring executable;           // sys.executable, also the virtual root of embedded paths
   std::vector<std::string> builtins; // names the app registered (dotted or not)
   Entry entry;                       // what runs, after the multiprocessing override
+  // How packed extension modules load (AppConfig, validated by runApp).
+  SharedModulePolicy sharedPolicy = SharedModulePolicy::Memory;
+  std::map<std::string, SharedModulePolicy, std::less<>> sharedPolicies;
 };
 
 RuntimeState &runtimeState();
@@ -25,5 +29,11 @@ RuntimeState &runtimeState();
 // Init function of the `_oxrt` built-in module (python/_oxrt_importer.py's
 // window on the packed resources).
 PyObject *initOxrtModule();
+
+// _oxrt's functions for extension modules packed as shared libraries
+// (src/shared_modules.cpp).
+PyObject *sharedPolicy(PyObject *, PyObject *name);
+PyObject *sharedData(PyObject *, PyObject *name);
+PyObject *createShared(PyObject *, PyObject *spec);
 
 } // namespace oxrt

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
+#include <elf.h>
 #include <random>
 
 using namespace oxrt;
@@ -35,7 +37,7 @@ std::string sampleBlob() {
   w.addFile("pkg/sub/deep.bin", std::string("\0\1\2", 3));
   w.addFile("pkg-1.0.dist-info/METADATA", "Name: pkg\nVersion: 1.0\n");
   w.addFile("empty.txt", "");
-  w.addSharedLibrary("pkg/_ext.so", "\x7f" "ELF");
+  w.addSharedLibrary("pkg._ext", "\x7f" "ELF");
   std::string out, error;
   EXPECT_TRUE(w.serialize(out, error)) << error;
   return out;
@@ -66,7 +68,11 @@ TEST(PackedResources, RoundTrip) {
   EXPECT_TRUE(ns->data.empty());
   EXPECT_EQ(r->find(ResourceKind::File, "pkg/sub/deep.bin")->data, std::string_view("\0\1\2", 3));
   EXPECT_EQ(r->find(ResourceKind::File, "empty.txt")->data, "");
-  EXPECT_EQ(r->find(ResourceKind::SharedLibrary, "pkg/_ext.so")->data, "\x7f" "ELF");
+  auto ext = r->find(ResourceKind::SharedLibrary, "pkg._ext");
+  ASSERT_TRUE(ext);
+  EXPECT_EQ(ext->data, "\x7f" "ELF");
+  EXPECT_EQ(ext->aux.size(), kSharedLibraryAuxSize);
+  EXPECT_EQ(storedChecksum(*ext), crc32("\x7f" "ELF"));
   // Kinds are separate namespaces.
   EXPECT_FALSE(r->find(ResourceKind::File, "pkg"));
   EXPECT_FALSE(r->find(ResourceKind::Module, "pkg/data.txt"));
@@ -203,6 +209,9 @@ TEST(PackedResources, WriterRefusesBadEntries) {
   refuses([](ResourceWriter &w) { w.addFile("a/../b", "x"); }, "dotdot");
   refuses([](ResourceWriter &w) { w.addFile("a//b", "x"); }, "empty component");
   refuses([](ResourceWriter &w) { w.addFile(std::string("a\0b", 3), "x"); }, "NUL");
+  refuses([](ResourceWriter &w) { w.addSharedLibrary("pkg/_ext.so", "\x7f" "ELF"); }, "shlib path");
+  refuses([](ResourceWriter &w) { w.addSharedLibrary("pkg.._ext", "\x7f" "ELF"); }, "shlib dots");
+  refuses([](ResourceWriter &w) { w.addSharedLibrary("_ext", ""); }, "shlib without bytes");
   std::string e = refuses([](ResourceWriter &w) { w.addFile("a\\b", "x"); }, "backslash");
   EXPECT_NE(e.find("a\\b"), std::string::npos) << "error names the entry: " << e;
 }
@@ -277,3 +286,92 @@ TEST(PackedResources, SurvivesRandomFlips) {
   }
   EXPECT_GT(refused, 0u);
 }
+
+// The checksum of kind-3 entries is zlib's CRC-32: the runtime checks it
+// with zlib, the writer computes it without.
+TEST(SharedLibrary, Crc32IsZlibs) {
+  EXPECT_EQ(crc32(""), 0u);
+  EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
+  EXPECT_EQ(crc32("56789", crc32("1234")), 0xCBF43926u);
+}
+
+TEST(SharedLibrary, ReaderWantsTheChecksum) {
+  ResourceWriter w;
+  w.addSharedLibrary("_ext", "\x7f" "ELF....");
+  std::string out, error;
+  ASSERT_TRUE(w.serialize(out, error)) << error;
+  AlignedBlob blob(out);
+  ASSERT_TRUE(openBlob(blob, error)) << error;
+  // The only entry's aux, dropped: aux_length (entry offset 28) and
+  // aux_offset (32) to 0.
+  std::memset(blob.bytes() + packed::kHeaderSize + 28, 0, 4);
+  std::memset(blob.bytes() + packed::kHeaderSize + 32, 0, 8);
+  EXPECT_FALSE(openBlob(blob, error));
+  EXPECT_NE(error.find("checksum"), std::string::npos) << error;
+}
+
+namespace {
+
+// A minimal, well-formed ELF shared object header: one PT_LOAD, one
+// PT_DYNAMIC, inside 4096 bytes.
+std::string tinySharedObject() {
+  std::string bytes(4096, '\0');
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_ident[EI_VERSION] = EV_CURRENT;
+  eh.e_type = ET_DYN;
+  eh.e_machine = EM_X86_64;
+  eh.e_version = EV_CURRENT;
+  eh.e_phoff = sizeof eh;
+  eh.e_ehsize = sizeof eh;
+  eh.e_phentsize = sizeof(Elf64_Phdr);
+  eh.e_phnum = 2;
+  Elf64_Phdr load{}, dyn{};
+  load.p_type = PT_LOAD;
+  load.p_filesz = load.p_memsz = 4096;
+  dyn.p_type = PT_DYNAMIC;
+  dyn.p_offset = 1024;
+  dyn.p_filesz = dyn.p_memsz = 256;
+  std::memcpy(bytes.data(), &eh, sizeof eh);
+  std::memcpy(bytes.data() + sizeof eh, &load, sizeof load);
+  std::memcpy(bytes.data() + sizeof eh + sizeof load, &dyn, sizeof dyn);
+  return bytes;
+}
+
+} // namespace
+
+TEST(SharedLibrary, ChecksElfHeaders) {
+  std::string good = tinySharedObject();
+  EXPECT_EQ(checkSharedObject(good), "");
+  EXPECT_EQ(checkSharedObject(good, EM_X86_64), "");
+  auto why = [&](auto patch) {
+    std::string b = good;
+    patch(b);
+    return checkSharedObject(b, EM_X86_64);
+  };
+  EXPECT_NE(why([](std::string &b) { b[0] = 'X'; }).find("not an ELF file"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b.resize(40); }).find("truncated ELF header"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b[EI_CLASS] = ELFCLASS32; }).find("64-bit"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b[16] = ET_EXEC; }).find("not an ELF shared object"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b[18] = char(EM_AARCH64); }).find("another machine"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b.resize(100); }).find("program headers"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b.resize(2048); }).find("segment 0 lies outside"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b[64] = char(PT_NOTE); }).find("no loadable segment"), std::string::npos);
+  EXPECT_NE(why([](std::string &b) { b[64 + 56] = char(PT_NOTE); }).find("no dynamic section"), std::string::npos);
+}
+
+#ifdef OXRT_DYNLOAD
+// Every stdlib extension module Debian ships passes, for this machine.
+TEST(SharedLibrary, AcceptsRealExtensionModules) {
+  std::string path = std::string(OXRT_DYNLOAD) + "/_json.cpython-311-x86_64-linux-gnu.so";
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f) GTEST_SKIP() << "no " << path;
+  std::string bytes;
+  char buf[65536];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
+  std::fclose(f);
+  EXPECT_EQ(checkSharedObject(bytes, hostElfMachine()), "");
+}
+#endif

@@ -2,7 +2,9 @@
 //   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
 //     -I runtime/format runtime/format/*.cpp runtime/test/fuzz_resources.cpp -o fuzz_resources
 //   ./fuzz_resources -max_total_time=60
-// Whatever the input, open() either refuses it or every lookup stays inside it.
+// Whatever the input, open() either refuses it or every lookup stays inside
+// it; checkSharedObject() reads nothing outside the bytes it is given (the
+// input itself, and every shared-library entry).
 #include "packed_resources.h"
 
 #include <cstring>
@@ -13,6 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::vector<uint64_t> words(size / 8 + 1);
   if (size) std::memcpy(words.data(), data, size);
   std::string error;
+  oxrt::checkSharedObject({reinterpret_cast<const char *>(data), size}, oxrt::hostElfMachine());
   auto r = oxrt::Resources::open(words.data(), size, error);
   if (!r) return 0;
   size_t sum = 0;
@@ -21,6 +24,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (std::string_view v : {e.key, e.data, e.aux})
       for (char c : v) sum += uint8_t(c); // touches every byte (ASan checks)
     if (!r->find(e.kind, e.key)) __builtin_trap();
+    if (e.kind == oxrt::ResourceKind::SharedLibrary) {
+      oxrt::checkSharedObject(e.data);
+      sum += oxrt::storedChecksum(e) == oxrt::crc32(e.data);
+    }
     r->children(e.kind, e.key.substr(0, e.key.size() / 2), '.');
   }
   r->children(oxrt::ResourceKind::File, "", '/');

@@ -3,9 +3,13 @@
 
     collect_python.py --out-dir DIR --manifest OUT.tsv
                       [--stdlib /usr/lib/python3.11] [--pure DIR]... [--wheel W.whl]...
+                      [--dynload /usr/lib/python3.11/lib-dynload]... [--shlib NAME=PATH]...
 
 Every root is walked for modules (.py, compiled here to marshalled code
-objects), data files and *.dist-info contents. Roots are taken in command-line
+objects), data files and *.dist-info contents. A --dynload directory gives
+extension modules (_json.cpython-311-x86_64-linux-gnu.so), packed as shared
+libraries that the runtime loads from memory; --shlib names one such module
+explicitly (a dotted name: pkg._ext=build/_ext.cpython-311-x86_64-linux-gnu.so). Roots are taken in command-line
 order and a later root wins over an earlier one for the same module name or
 file key, so an application can override a library. Compiled code is cached in
 DIR/code by the sha256 of (source, filename, bytecode magic), so a rebuild
@@ -20,6 +24,7 @@ import argparse
 import concurrent.futures
 import fnmatch
 import hashlib
+import importlib.machinery
 import importlib.util
 import marshal
 import modulefinder
@@ -33,8 +38,8 @@ import zipfile
 STDLIB_EXCLUDE = ('test', 'idlelib', 'tkinter', 'turtledemo', 'site-packages',
                   'dist-packages', 'lib-dynload', 'config-3.*')
 STDLIB_EXCLUDE_PATHS = ('lib2to3/tests',)
-# Compiled extension modules are linked into the executable as built-ins (or
-# loaded from the filesystem), never packed here.
+# Compiled extension modules met while walking a root are linked into the
+# executable as built-ins, never packed from there; --dynload packs them.
 EXTENSION_SUFFIXES = ('.so', '.pyd', '.dylib')
 FLAG_PACKAGE, FLAG_NAMESPACE = 1, 2
 
@@ -54,6 +59,7 @@ class Item:
 class Stats:
     def __init__(self):
         self.cached = self.compiled = self.failed = self.extensions = self.skipped = 0
+        self.not_modules = 0
 
 
 def note(message):
@@ -100,6 +106,27 @@ def walk_dir(root, exclude_top=(), exclude_paths=()):
                 continue
             items.append(Item(relpath, os.path.join(dirpath, f)))
     return items
+
+
+def dynload_modules(root, stats):
+    """The extension modules directly in a lib-dynload-like directory, as
+    {module name: path}: '_json.cpython-311-x86_64-linux-gnu.so' is '_json'.
+    The suffixes are the running interpreter's (hence: run this with the
+    Python the executable embeds). Other files are skipped with a count."""
+    suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)
+    found = {}
+    for f in sorted(os.listdir(root)):
+        path = os.path.join(root, f)
+        if not os.path.isfile(path) or os.path.abspath(path) in EXCLUDED:
+            continue
+        suffix = next((s for s in suffixes if f.endswith(s)), None)
+        name = f[:-len(suffix)] if suffix else ''
+        # A flat directory holds top-level modules only; 'a.b.so' is not one.
+        if not name or '.' in name or not name.isidentifier():
+            stats.not_modules += 1
+            continue
+        found[name] = path
+    return found
 
 
 def wheel_items(wheel, out_dir, stats):
@@ -196,15 +223,21 @@ def code_imports(co, package):
             yield from code_imports(const, package)
 
 
-def reachable(modules, roots):
+def reachable(modules, roots, extensions=()):
     """The module names reachable from `roots` by imports in their bytecode,
-    with every parent package."""
+    with every parent package; names in `extensions` (packed extension
+    modules) are reached but not looked into."""
     seen = set()
     todo = list(roots)
     while todo:
         name = todo.pop()
-        if name in seen or name not in modules:
-            continue  # already done, or a built-in/extension/missing module
+        if name in seen:
+            continue
+        if name in extensions:
+            seen.add(name)
+            continue
+        if name not in modules:
+            continue  # a built-in or missing module
         seen.add(name)
         parts = name.split('.')
         todo.extend('.'.join(parts[:i]) for i in range(1, len(parts)))
@@ -317,6 +350,10 @@ def main(argv):
     p.add_argument('--stdlib', action=AddRoot, help='the standard library directory')
     p.add_argument('--pure', action=AddRoot, help='a site-packages-like directory')
     p.add_argument('--wheel', action=AddRoot, help='a wheel (.whl)')
+    p.add_argument('--dynload', action=AddRoot,
+                   help='a directory of extension modules (lib-dynload), packed as shared libraries')
+    p.add_argument('--shlib', action='append', default=[], metavar='NAME=PATH',
+                   help='one extension module packed as a shared library, under its full name')
     p.add_argument('--stdlib-auto', action='store_true',
                    help='keep only the stdlib modules that the other modules (and --root-module) '
                    'import, transitively')
@@ -328,8 +365,8 @@ def main(argv):
                    'so an edit, an added or a removed module triggers a rebuild')
     p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 1)
     args = p.parse_args(argv)
-    if not roots:
-        p.error('nothing to collect: give --stdlib, --pure or --wheel')
+    if not roots and not args.shlib:
+        p.error('nothing to collect: give --stdlib, --pure, --wheel, --dynload or --shlib')
 
     EXCLUDED.update(os.path.abspath(x) for x in args.exclude)
     stdlib_root = next((os.path.abspath(r) for k, r in roots if k == 'stdlib'), '//none')
@@ -338,8 +375,17 @@ def main(argv):
     stats = Stats()
     modules = {}  # name -> {'flags', 'source', 'filename'}; later roots replace
     files = {}    # key -> absolute path
+    shlibs = {}   # extension module name -> absolute path (--dynload)
     deps = set()  # for --depfile
     for kind, root in roots:
+        if kind == 'dynload':
+            if not os.path.isdir(root):
+                raise CollectError(f'--dynload {root}: no such directory')
+            deps.add(os.path.abspath(root))  # its mtime changes when a module is added
+            for name, path in dynload_modules(root, stats).items():
+                shlibs[name] = os.path.abspath(path)
+                deps.add(shlibs[name])
+            continue
         if kind == 'wheel':
             if not os.path.isfile(root):
                 raise CollectError(f'--wheel {root}: no such file')
@@ -378,19 +424,35 @@ def main(argv):
                 'flags': flags, 'source': os.path.abspath(item.path), 'filename': item.relpath,
                 'stdlib': kind == 'stdlib'}
 
+    # Named explicitly: always kept, and they win over a --dynload module.
+    explicit = set()
+    for arg in args.shlib:
+        name, sep, path = arg.partition('=')
+        if not sep or not path or not all(p.isidentifier() for p in name.split('.')):
+            raise CollectError(f'--shlib {arg!r}: want NAME=PATH, NAME a dotted module name')
+        if not os.path.isfile(path):
+            raise CollectError(f'--shlib {arg}: no such file')
+        shlibs[name] = os.path.abspath(path)
+        explicit.add(name)
+        deps.add(shlibs[name])
+
     compile_modules(modules, out_dir, max(1, args.jobs), stats)
     if args.stdlib_auto:
         keep = reachable(modules, AUTO_BASELINE + args.root_module +
-                         [n for n, m in modules.items() if not m.get('stdlib')])
+                         [n for n, m in modules.items() if not m.get('stdlib')], shlibs)
         dropped = [n for n, m in modules.items() if m.get('stdlib') and n not in keep]
         for n in dropped:
             del modules[n]
+        dropped_shlibs = [n for n in shlibs if n not in keep and n not in explicit]
+        for n in dropped_shlibs:
+            del shlibs[n]
         packages = {n for n, m in modules.items() if m['flags'] & FLAG_PACKAGE}
         for key in [k for k, path in files.items() if path.startswith(stdlib_root + '/')]:
             if key.rpartition('/')[0].replace('/', '.') not in packages:
                 del files[key]
         note(f'--stdlib-auto: kept {sum(1 for m in modules.values() if m.get("stdlib"))} '
-             f'stdlib modules, dropped {len(dropped)}')
+             f'stdlib modules, dropped {len(dropped)}; kept {len(shlibs)} extension modules, '
+             f'dropped {len(dropped_shlibs)}')
     add_namespace_packages(modules)
 
     lines = []
@@ -403,6 +465,8 @@ def main(argv):
                          f'{tsv_field(m["source"], "path")}')
     for key in sorted(files):
         lines.append(f'file\t{key}\t{tsv_field(stored_file(out_dir, files[key]), "path")}')
+    for name in sorted(shlibs):
+        lines.append(f'shlib\t{name}\t{tsv_field(stored_file(out_dir, shlibs[name]), "path")}')
     manifest = os.path.abspath(args.manifest)
     os.makedirs(os.path.dirname(manifest), exist_ok=True)
     text = ('\n'.join(lines) + '\n').encode()
@@ -421,8 +485,9 @@ def main(argv):
 
     namespaces = sum(1 for m in modules.values() if m['flags'] & FLAG_NAMESPACE)
     note(f'{len(modules)} modules ({stats.compiled} compiled, {stats.cached} cached, '
-         f'{namespaces} namespace packages), {len(files)} files; skipped: {stats.failed} '
-         f'not compiling, {stats.extensions} extension binaries, {stats.skipped} wheel data')
+         f'{namespaces} namespace packages), {len(files)} files, {len(shlibs)} extension '
+         f'modules; skipped: {stats.failed} not compiling, {stats.extensions} extension '
+         f'binaries, {stats.skipped} wheel data, {stats.not_modules} non-modules in --dynload')
     return 0
 
 

@@ -4,7 +4,7 @@
 // docs/formats-resources.md). One entry per line, fields separated by TAB:
 //   module <NAME> <FLAGS> <CODE_PATH> <SOURCE_PATH>   FLAGS: 0 module, 1 package, 3 namespace
 //   file   <KEY>  <DATA_PATH>
-//   shlib  <KEY>  <DATA_PATH>                         (kind 3, reserved)
+//   shlib  <NAME> <DATA_PATH>                         extension module "pkg._ext": an ELF .so
 // A path of "-" means none. Blank lines and lines starting with '#' are
 // skipped. Relative paths are taken from the manifest's directory. The
 // output is written to a temporary file and renamed, so a reader never sees
@@ -168,13 +168,20 @@ int main(int argc, char **argv) {
       if (!writer.addModule(f[1], uint16_t(flags), std::move(data), std::move(aux)))
         return fail("module '" + f[1] + "' listed twice");
     } else if (type == "file" || type == "shlib") {
-      if (f.size() != 3) return fail("a " + type + " line has 3 fields: " + type + " KEY DATA_PATH");
-      auto kind = type == "file" ? oxrt::ResourceKind::File : oxrt::ResourceKind::SharedLibrary;
+      bool shlib = type == "shlib";
+      if (f.size() != 3)
+        return fail("a " + type + " line has 3 fields: " + type + (shlib ? " NAME" : " KEY") + " DATA_PATH");
+      auto kind = shlib ? oxrt::ResourceKind::SharedLibrary : oxrt::ResourceKind::File;
       if (std::string why = oxrt::checkResourceKey(kind, f[1]); !why.empty())
         return fail(type + " '" + f[1] + "': " + why);
+      if (shlib && f[2] == "-") return fail("shlib '" + f[1] + "' needs a DATA_PATH");
       if (!readOptional(baseDir, f[2], data, error)) return fail(error);
-      bool fresh = kind == oxrt::ResourceKind::File ? writer.addFile(f[1], std::move(data))
-                                                    : writer.addSharedLibrary(f[1], std::move(data));
+      // The machine is checked at import, by the program that knows its own.
+      if (shlib)
+        if (std::string why = oxrt::checkSharedObject(data); !why.empty())
+          return fail("shlib '" + f[1] + "' (" + f[2] + "): " + why);
+      bool fresh = shlib ? writer.addSharedLibrary(f[1], std::move(data))
+                         : writer.addFile(f[1], std::move(data));
       if (!fresh) return fail(type + " '" + f[1] + "' listed twice");
     } else {
       return fail("unknown entry type '" + type + "' (module, file or shlib)");

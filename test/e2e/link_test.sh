@@ -60,10 +60,22 @@ assert cxxext.safe_parse("4x2") == -1 and cxxext.safe_parse("") == -1
 assert cyext.triangle(8) == 36 and cyext.triangle(0) == 0
 print("ok")'
 check "no libpython in ldd" bash -c "! ldd '$app' | grep -q libpython"
-check "no .py/.pyc/extension .so opened (only lib-dynload)" bash -c "
-strace -f -e trace=open,openat -o '$tmp/strace' '$app' -c 'import cext, cyext.fast, nested.a, clash, json, email.mime.text' &&
+check "no .py/.pyc/.so opened: stdlib .so modules (_json, _decimal...) load from memory" bash -c "
+strace -f -e trace=open,openat,openat2 -o '$tmp/strace' '$app' -c '
+import cext, cyext.fast, nested.a, clash, json, email.mime.text, decimal, json.decoder as d
+assert d.c_scanstring is not None and decimal.Decimal.__module__ == \"decimal\"
+import _decimal' &&
 ! grep -E '\\.(py|pyc)\"' '$tmp/strace' | grep -v ENOENT &&
-! grep -E '\\.so\"' '$tmp/strace' | grep -v ENOENT | grep -v '/lib-dynload/' | grep -vE '/(usr/)?lib/x86_64-linux-gnu/'"
+! grep -E 'lib-dynload' '$tmp/strace' &&
+! grep -E '\\.so\"' '$tmp/strace' | grep -v ENOENT | grep -vE '/(usr/)?lib/x86_64-linux-gnu/'"
+check "--shared-modules=filesystem: lib-dynload stays on disk" bash -c "
+'$bin/oxcc' link -o '$tmp/fs' ${wheels[*]} --shared-modules=filesystem --build-dir '$tmp/fs-build' > /dev/null &&
+strace -f -e trace=open,openat -o '$tmp/strace-fs' '$tmp/fs' -c 'import _json' &&
+grep -q 'lib-dynload/_json' '$tmp/strace-fs'"
+check "--shared-modules=extract: lib-dynload modules from a private cache" bash -c "
+'$bin/oxcc' link -o '$tmp/ex' ${wheels[*]} --shared-modules=extract --build-dir '$tmp/ex-build' > /dev/null &&
+f=\$(XDG_CACHE_HOME='$tmp/xdg' '$tmp/ex' -c 'import _json; print(_json.__file__)') &&
+[[ \$f == '$tmp/xdg/oxrt/'* && -f \$f ]]"
 check "sys.executable is the binary" bash -c "[[ \$('$app' -c 'import sys; print(sys.executable)') == '$app' ]]"
 check "-c and sys.argv" bash -c "[[ \$('$app' -c 'import sys; print(sys.argv[1:])' a b) == \"['a', 'b']\" ]]"
 check "-m runs a module as __main__" bash -c "echo '{\"a\": 1}' | '$app' -m json.tool | grep -q '\"a\": 1'"

@@ -19,6 +19,7 @@
 #include "oxrt/oxrt.h"
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,21 @@ struct Entry {
   std::string function; // Module only: "main" or "obj.method"; empty = run as __main__
 };
 
+// How an extension module packed as a shared library (kind 3: Debian's
+// lib-dynload modules, collect_python.py --dynload) is loaded.
+enum class SharedModulePolicy {
+  // memfd_create + dlopen("/proc/self/fd/N"): nothing touches the disk.
+  // Where memfd_create is refused (kernel < 3.17, seccomp, memfd_noexec=2)
+  // the runtime quietly extracts instead, from the first failure on.
+  Memory = OXRT_SHARED_MEMORY,
+  // Written once to $XDG_CACHE_HOME/oxrt/<sha256>/<file>.so (else
+  // ~/.cache/oxrt/...), atomically, reused by later runs; __file__ is that
+  // real path. For modules that need a real file next to them.
+  Extract = OXRT_SHARED_EXTRACT,
+  // Importing the module raises ImportError saying so.
+  Refuse = OXRT_SHARED_REFUSE,
+};
+
 // A span of the executable's .rodata; must start on an 8-byte boundary.
 struct ResourceBlob {
   const void *data = nullptr;
@@ -50,9 +66,14 @@ struct AppConfig {
   const oxrt_builtin *builtins = nullptr;
   ResourceBlob resources;
   Entry entry;
-  // Appended to sys.path after the embedded resources, e.g. Debian's
-  // /usr/lib/python3.11/lib-dynload for the stdlib's extension modules.
+  // Appended to sys.path after the embedded resources. Empty when the
+  // stdlib's extension modules are packed (collect_python.py --dynload);
+  // else Debian's /usr/lib/python3.11/lib-dynload.
   std::vector<std::string> filesystemPaths;
+  // Packed extension modules load from memory unless told otherwise;
+  // overrides name modules exactly ("_ssl"), each must be in the blob.
+  SharedModulePolicy sharedModulePolicy = SharedModulePolicy::Memory;
+  std::map<std::string, SharedModulePolicy> sharedModulePolicies;
 };
 
 // Starts the interpreter, runs the entry, finalizes; returns the exit status.

@@ -18,6 +18,19 @@ typedef struct oxrt_builtin {
 
 enum { OXRT_ENTRY_PYTHON = 0, OXRT_ENTRY_MODULE = 1, OXRT_ENTRY_SCRIPT = 2 };
 
+/* How an extension module packed as a shared library (collect_python.py
+ * --dynload) is loaded. */
+enum {
+  OXRT_SHARED_MEMORY = 0,  /* memfd_create + dlopen, nothing on disk (falls back to
+                              EXTRACT where memfd_create is not allowed) */
+  OXRT_SHARED_EXTRACT = 1, /* written once to $XDG_CACHE_HOME/oxrt/<sha256>/, loaded from there */
+  OXRT_SHARED_REFUSE = 2   /* importing it raises ImportError */
+};
+typedef struct oxrt_shared_policy {
+  const char *module; /* full dotted name: "_ssl" */
+  int policy;         /* OXRT_SHARED_* */
+} oxrt_shared_policy;
+
 typedef struct oxrt_app_config {
   const oxrt_builtin *builtins;        /* {NULL, NULL}-terminated, or NULL */
   const void *resources;               /* 8-byte aligned packed-resources blob */
@@ -26,6 +39,8 @@ typedef struct oxrt_app_config {
   const char *entry_target;            /* module name or resource key, or NULL */
   const char *entry_function;          /* OXRT_ENTRY_MODULE only, or NULL */
   const char *const *filesystem_paths; /* NULL-terminated extra sys.path entries, or NULL */
+  int shared_module_policy;            /* OXRT_SHARED_*: the default (0: memory) */
+  const oxrt_shared_policy *shared_module_policies; /* {NULL, 0}-terminated overrides, or NULL */
 } oxrt_app_config;
 
 int oxrt_run_app(const oxrt_app_config *config, int argc, char **argv);

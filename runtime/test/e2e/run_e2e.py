@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """End-to-end tests of liboxrt: runs the test programs built by
 runtime/test/CMakeLists.txt (the whole stdlib and pysrc/ packed, two C
-extensions linked in as dotted built-ins) and the packing tools.
+extensions linked in as dotted built-ins; oxrt-e2e-shlib also packs
+lib-dynload's extension modules as shared libraries) and the packing tools.
 
-    run_e2e.py --bin-dir DIR --pack OXRT_PACK --collect COLLECT_PY GROUP
+    run_e2e.py --bin-dir DIR --pack OXRT_PACK --collect COLLECT_PY --dynload DIR GROUP
 
-GROUP: python, embedded, app, multiprocessing, strace, corrupt, tools.
+GROUP: python, embedded, app, multiprocessing, strace, corrupt, shlib,
+shlib_policy, shlib_corrupt, tools.
 """
 
 import argparse
+import hashlib
 import os
 import shutil
 import struct
@@ -18,8 +21,12 @@ import tempfile
 import textwrap
 import unittest
 import zipfile
+import zlib
 
 ARGS = None
+# XDG_CACHE_HOME of every program run with the default environment: an
+# extracted module never lands in the real home.
+SCRATCH_CACHE = None
 BOOM_LINE = "raise RuntimeError('deliberate failure from testpkg.boom')  # BOOM-LINE"
 
 
@@ -30,13 +37,77 @@ def program(name='oxrt-e2e'):
 def run(argv, input=None, env=None, cwd=None, timeout=120):
     """Runs argv with a scrubbed environment unless one is given."""
     if env is None:
-        env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'LANG': 'C.UTF-8'}
+        env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'LANG': 'C.UTF-8',
+               'XDG_CACHE_HOME': SCRATCH_CACHE}
     return subprocess.run(argv, input=input, capture_output=True, text=True, env=env, cwd=cwd,
                           timeout=timeout)
 
 
 def py(code, *args, **kw):
     return run([program(), '-c', code, *args], **kw)
+
+
+def strace_usable():
+    return shutil.which('strace') and run(['strace', '-o', '/dev/null', 'true']).returncode == 0
+
+
+def strace(argv, log, trace='open,openat,openat2,execve', **kw):
+    """Runs argv under strace -f; returns (process, [(syscall, first string argument)])."""
+    proc = run(['strace', '-f', '-qq', '-o', log, '-e', 'trace=' + trace, *argv], **kw)
+    calls = []
+    with open(log) as f:
+        for line in f:
+            parts = line.split(None, 1)
+            if len(parts) == 2 and '(' in parts[1] and '"' in parts[1]:
+                calls.append((parts[1].split('(', 1)[0], parts[1].split('"')[1]))
+    return proc, calls
+
+
+def blob_offset(data):
+    """Where the packed resources start in an executable's bytes."""
+    start = 0
+    while True:
+        at = data.find(b'OXRES\0\0\0', start)
+        if at == -1:
+            raise AssertionError('no packed resources in the binary')
+        # The blob, not the reader's copy of the magic (an immediate in the
+        # code): version 1, entries right after the header, and big.
+        version, _, entries, _, total = struct.unpack_from('<IIQQQ', data, at + 8)
+        if version == 1 and entries == 40 and total > 1 << 20:
+            return at
+        start = at + 1
+
+
+def blob_entry(data, kind, key):
+    """(data_offset, data_length, aux_offset) of an entry, absolute in `data`."""
+    at = blob_offset(data)
+    _, count, entries, strings, _ = struct.unpack_from('<IIQQQ', data, at + 8)
+    for i in range(count):
+        ko, kl, k, _, _, do, dl, al, ao = struct.unpack_from('<IIHHIQIIQ', data, at + entries + 40 * i)
+        if k == kind and data[at + strings + ko:at + strings + ko + kl] == key.encode():
+            return at + do, dl, at + ao
+    raise AssertionError(f'no entry ({kind}, {key!r}) in the blob')
+
+
+DYNLOAD_SUFFIX = '.cpython-311-x86_64-linux-gnu.so'
+SIX = ('_json', '_decimal', '_ssl', '_ctypes', '_asyncio', '_sqlite3')
+# A small real use of each of the six, through its Python wrapper.
+USE_SIX = textwrap.dedent('''
+    import _json, _decimal, _ssl, _ctypes, _asyncio, _sqlite3
+    import json, json.decoder, decimal, ssl, ctypes, sqlite3, asyncio
+    assert json.decoder.c_scanstring is not None
+    assert json.loads(json.dumps({'a': [1, 2.5, None, 'é']})) == {'a': [1, 2.5, None, 'é']}
+    assert str(decimal.Decimal('1.1') + 1) == '2.1'
+    assert ssl.create_default_context().verify_mode == ssl.CERT_REQUIRED
+    assert ctypes.c_int(3).value == 3 and ctypes.sizeof(ctypes.c_int) == 4
+    assert sqlite3.connect(':memory:').execute('select 1').fetchall() == [(1,)]
+    async def answer():
+        await asyncio.sleep(0)
+        return 42
+    assert asyncio.run(answer()) == 42
+    for m in (_json, _decimal, _ssl, _ctypes, _asyncio, _sqlite3):
+        print(m.__spec__.name, m.__file__)
+''')
 
 
 class Base(unittest.TestCase):
@@ -373,22 +444,10 @@ class Strace(Base):
 class Corrupt(Base):
     """A corrupt blob is an error message and exit 1, never a crash."""
 
-    def blob_offset(self, data):
-        start = 0
-        while True:
-            at = data.find(b'OXRES\0\0\0', start)
-            self.assertNotEqual(at, -1, 'no packed resources in the binary')
-            # The blob, not the reader's copy of the magic (an immediate in
-            # the code): version 1, entries right after the header, and big.
-            version, _, entries, _, total = struct.unpack_from('<IIQQQ', data, at + 8)
-            if version == 1 and entries == 40 and total > 1 << 20:
-                return at
-            start = at + 1
-
     def corrupted(self, patch):
         with open(program(), 'rb') as f:
             data = bytearray(f.read())
-        at = self.blob_offset(data)
+        at = blob_offset(data)
         patch(data, at)
         path = os.path.join(self.tmpdir(), 'corrupt')
         with open(path, 'wb') as f:
@@ -421,6 +480,307 @@ class Corrupt(Base):
         self.check(patch, 'not sorted')
 
 
+class Shlib(Base):
+    """lib-dynload's extension modules loaded from memory (oxrt-e2e-shlib:
+    packed as shared libraries, no filesystem path on sys.path)."""
+
+    def shlib(self, code, *args, **kw):
+        return run([program('oxrt-e2e-shlib'), '-c', code, *args], **kw)
+
+    def test_six_modules_work_from_memory(self):
+        out = self.ok(self.shlib(USE_SIX + 'import sys; print(sys.path)'))
+        exe = os.path.realpath(program('oxrt-e2e-shlib'))
+        lines = out.splitlines()
+        self.assertEqual(lines[:-1], [f'{m} {exe}/{m}{DYNLOAD_SUFFIX}' for m in SIX])
+        self.assertEqual(lines[-1], repr(['', exe]))
+
+    def test_spec_loader_and_names_like_python3(self):
+        code = textwrap.dedent('''
+            import importlib.util, sys
+            for name in ('_json', '_decimal', '_ssl', '_ctypes', '_asyncio', '_sqlite3'):
+                m = __import__(name)
+                spec = importlib.util.find_spec(name)
+                print(name, m.__name__, m.__spec__.name, m.__file__ == m.__spec__.origin == spec.origin,
+                      m.__file__.endswith(name + '.cpython-311-x86_64-linux-gnu.so'),
+                      m.__spec__.cached, sorted(k for k in dir(m) if not k.startswith('__'))[:5])
+        ''')
+        ours = self.ok(self.shlib(code))
+        theirs = self.ok(run(['/usr/bin/python3', '-S', '-c', code]))
+        self.assertEqual(ours, theirs)
+
+    def test_dotted_single_and_multi_phase(self):
+        out = self.ok(self.shlib(textwrap.dedent('''
+            import sys, pkgutil, shpkg, shpkg._native as n, shpkg.sub._fast as f
+            print(n.__name__, n.def_name(), n.kind, n.add(2, 3))
+            print(f.__name__, f.kind, f.answer, f.twice(21))
+            root = sys.executable
+            print(n.__file__ == root + '/shpkg/_native.cpython-311-x86_64-linux-gnu.so',
+                  f.__file__ == f.__spec__.origin == root + '/shpkg/sub/_fast.cpython-311-x86_64-linux-gnu.so')
+            print(shpkg.__spec__.origin, shpkg.__path__ == [root + '/shpkg'])
+            print([(m.name, m.ispkg) for m in pkgutil.iter_modules(shpkg.__path__)])
+            print('_json' in {m.name for m in pkgutil.iter_modules()})
+            print(len(n.__loader__.get_data(n.__file__)) > 1000)
+        ''')))
+        self.assertEqual(out.splitlines(), [
+            'shpkg._native shpkg._native single-phase 5', 'shpkg.sub._fast multi-phase 42 42',
+            'True True', 'None True', "[('_broken', False), ('_native', False), ('sub', True)]",
+            'True', 'True'])
+
+    def test_failed_load_names_the_module(self):
+        # dlopen's own error, with the virtual path instead of /proc/self/fd/N;
+        # the same on a retry, and later loads are unaffected.
+        out = self.ok(self.shlib(textwrap.dedent('''
+            import sys
+            for attempt in range(2):
+                try:
+                    import shpkg._broken
+                except ImportError as e:
+                    print(e.name, e.path == sys.executable + '/shpkg/_broken.cpython-311-x86_64-linux-gnu.so')
+                    print(str(e).replace(sys.executable, '<exe>'))
+            import _json, shpkg._native
+            print(_json.__name__, shpkg._native.__name__)
+        ''')))
+        message = ("embedded extension module 'shpkg._broken': <exe>/shpkg/_broken.cpython-311-"
+                   "x86_64-linux-gnu.so: undefined symbol: oxrt_test_undefined_function")
+        self.assertEqual(out.splitlines(), ['shpkg._broken True', message] * 2 +
+                         ['_json shpkg._native'])
+
+    def test_reimport_reuses_the_loaded_library(self):
+        # Multi-phase: a new module from the same library; single-phase:
+        # CPython's extension cache. Either way, one memfd per library.
+        out = self.ok(self.shlib(textwrap.dedent('''
+            import sys, _json, shpkg._native as n
+            first = _json
+            del sys.modules['_json'], sys.modules['shpkg._native']
+            import _json, shpkg._native as n2
+            print(first is not _json, n2.def_name(), n2.__file__ == n.__file__)
+            maps = open('/proc/self/maps').read().splitlines()
+            for name in ('_json', 'shpkg._native'):
+                print(name, len({l.split()[4] for l in maps if l.endswith('/memfd:%s (deleted)' % name)}))
+        ''')))
+        self.assertEqual(out.splitlines(), ['True shpkg._native True', '_json 1', 'shpkg._native 1'])
+
+    def test_follows_sys_getdlopenflags(self):
+        # RTLD_LOCAL by default, as python3: the module's symbols are not
+        # visible to others; RTLD_GLOBAL when the program asks for it.
+        code = textwrap.dedent('''
+            import ctypes, os, sys
+            if sys.argv[1] == 'global':
+                sys.setdlopenflags(os.RTLD_GLOBAL | os.RTLD_NOW)
+            import _json
+            print(hasattr(ctypes.CDLL(None), 'PyInit__json'))
+        ''')
+        self.assertEqual(self.ok(self.shlib(code, 'local')), 'False\n')
+        self.assertEqual(self.ok(self.shlib(code, 'global')), 'True\n')
+
+    def test_nothing_read_from_lib_dynload(self):
+        if not strace_usable():
+            self.skipTest('strace cannot trace here')
+        d = self.tmpdir()
+        proc, calls = strace([program('oxrt-e2e-shlib'), '-c', USE_SIX], os.path.join(d, 'trace'), cwd=d)
+        self.ok(proc)
+        opened = [path for call, path in calls if call.startswith('open')]
+        self.assertTrue(opened, 'strace saw no open at all')
+        self.assertEqual([p for p in opened if 'lib-dynload' in p or p.startswith('/usr/lib/python3')], [])
+        self.assertEqual([p for p in opened if p.endswith(('.py', '.pyc'))], [])
+        self.assertTrue(any(p.startswith('/proc/self/fd/') for p in opened), opened)
+        self.assertEqual([path for call, path in calls if call == 'execve'],
+                         [program('oxrt-e2e-shlib')])
+
+    def test_spawn_pool_children_load_from_memory(self):
+        if not strace_usable():
+            self.skipTest('strace cannot trace here')
+        d = self.tmpdir()
+        code = textwrap.dedent('''
+            import multiprocessing as mp, testpkg.mp as t
+            mp.set_start_method('spawn')
+            with mp.Pool(2) as pool:
+                print(pool.map(t.square, range(4)), set(pool.map(t.extension_files, range(4))))
+        ''')
+        proc, calls = strace([program('oxrt-e2e-shlib'), '-c', code], os.path.join(d, 'trace'), cwd=d)
+        out = self.ok(proc)
+        exe = os.path.realpath(program('oxrt-e2e-shlib'))
+        self.assertEqual(out, f"[0, 1, 4, 9] {{('{exe}/_json{DYNLOAD_SUFFIX}', True)}}\n")
+        execs = [path for call, path in calls if call == 'execve']
+        self.assertGreaterEqual(len(execs), 3, 'parent, children and resource tracker')
+        opened = [path for call, path in calls if call.startswith('open')]
+        self.assertEqual([p for p in opened if 'lib-dynload' in p], [])
+
+    def test_memfd_refused_extracts_quietly(self):
+        no_memfd = program('oxrt-no-memfd')
+        if run([no_memfd, '/bin/true']).returncode != 0:
+            self.skipTest('cannot install a seccomp filter here')
+        cache = self.tmpdir()
+        env = {'PATH': '/usr/bin:/bin', 'XDG_CACHE_HOME': cache}
+        argv = [no_memfd, program('oxrt-e2e-shlib'), '-c', USE_SIX]
+        proc = run(argv, env=env)
+        out = self.ok(proc)
+        self.assertEqual(proc.stderr, '')
+        for line in out.splitlines():
+            name, path = line.split()
+            with open(os.path.join(ARGS.dynload, name + DYNLOAD_SUFFIX), 'rb') as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+            self.assertEqual(path, f'{cache}/oxrt/{digest}/{name}{DYNLOAD_SUFFIX}')
+        if strace_usable():
+            # memfd_create is tried once, not once per module.
+            log = os.path.join(self.tmpdir(), 'trace')
+            proc, _ = strace(argv, log, trace='memfd_create', env=env)
+            self.ok(proc)
+            with open(log) as f:
+                tries = [line for line in f if 'memfd_create(' in line]
+            self.assertEqual(len(tries), 1, tries)
+
+
+class ShlibPolicy(Base):
+    """AppConfig::sharedModulePolicy / sharedModulePolicies: extract, refuse
+    (set through $OXRT_TEST_SHARED_POLICY by the test program's main)."""
+
+    def shlib(self, policy, code, cache=None):
+        env = {'PATH': '/usr/bin:/bin', 'OXRT_TEST_SHARED_POLICY': policy}
+        if cache:
+            env['XDG_CACHE_HOME'] = cache
+        return run([program('oxrt-e2e-shlib'), '-c', code], env=env)
+
+    def expected_path(self, cache, name):
+        with open(os.path.join(ARGS.dynload, name + DYNLOAD_SUFFIX), 'rb') as f:
+            data = f.read()
+        return f'{cache}/oxrt/{hashlib.sha256(data).hexdigest()}/{name}{DYNLOAD_SUFFIX}', data
+
+    def test_extract_one_module(self):
+        cache = self.tmpdir()
+        code = textwrap.dedent('''
+            import sys, importlib, importlib.util, _json, _decimal, json.decoder
+            print(_json.__file__)
+            print(_json.__file__ == _json.__spec__.origin, json.decoder.c_scanstring is not None)
+            assert importlib.util.find_spec('_json').origin == _json.__file__
+            assert importlib.reload(_json).__file__ == _json.__spec__.origin == _json.__loader__.path
+            print(_decimal.__file__ == sys.executable + '/_decimal.cpython-311-x86_64-linux-gnu.so')
+        ''')
+        out = self.ok(self.shlib('_json=extract', code, cache))
+        path, data = self.expected_path(cache, '_json')
+        self.assertEqual(out.splitlines(), [path, 'True True', 'True'])
+        with open(path, 'rb') as f:
+            self.assertEqual(f.read(), data)
+        self.assertEqual(os.stat(os.path.dirname(path)).st_mode & 0o777, 0o700)
+        self.assertEqual(sorted(os.listdir(os.path.dirname(path))), [os.path.basename(path)])
+        # A second run reuses the file: same inode, nothing written.
+        before = os.stat(path)
+        self.assertEqual(self.ok(self.shlib('_json=extract', code, cache)), out)
+        after = os.stat(path)
+        self.assertEqual((before.st_ino, before.st_mtime_ns), (after.st_ino, after.st_mtime_ns))
+
+    def test_extract_replaces_a_damaged_file(self):
+        cache = self.tmpdir()
+        code = 'import _json; print(_json.__file__)'
+        out = self.ok(self.shlib('_json=extract', code, cache))
+        path, data = self.expected_path(cache, '_json')
+        with open(path, 'r+b') as f:
+            f.truncate(1000)
+        self.assertEqual(self.ok(self.shlib('_json=extract', code, cache)), out)
+        with open(path, 'rb') as f:
+            self.assertEqual(f.read(), data)
+
+    def test_extract_everything_by_default(self):
+        cache = self.tmpdir()
+        out = self.ok(self.shlib('default=extract', USE_SIX, cache))
+        for line in out.splitlines():
+            name, path = line.split()
+            self.assertEqual(path, self.expected_path(cache, name)[0])
+
+    def test_extract_refuses_a_shared_cache_directory(self):
+        cache = self.tmpdir()
+        os.makedirs(cache + '/oxrt')
+        os.chmod(cache + '/oxrt', 0o777)
+        proc = self.shlib('_json=extract', 'import _json', cache)
+        self.ok(proc, code=1)
+        self.assertIn(f"cannot extract embedded extension module '_json': {cache}/oxrt is not "
+                      "private to this user", proc.stderr)
+
+    def test_refuse(self):
+        proc = self.shlib('_ssl=refuse', textwrap.dedent('''
+            import json, _json
+            try:
+                import ssl
+            except ImportError as e:
+                print(type(e).__name__, e.name, e)
+        '''))
+        self.assertEqual(self.ok(proc), "ImportError _ssl embedded extension module '_ssl' is not "
+                         "loaded: this executable's policy for it is 'refuse'\n")
+
+    def test_policies_are_checked_at_start(self):
+        proc = self.shlib('_nosuch=extract', 'print("ran")')
+        self.ok(proc, code=1)
+        self.assertEqual(proc.stderr, "oxrt: a shared-module policy names '_nosuch', but the packed "
+                         "resources hold no extension module of that name (pack it with "
+                         "collect_python.py --dynload, or drop the override)\n")
+        proc = self.shlib('_json=7', 'print("ran")')
+        self.ok(proc, code=1)
+        self.assertEqual(proc.stderr, "oxrt: unknown shared-module policy 7 for '_json'\n")
+
+
+class ShlibCorrupt(Base):
+    """A damaged shared-library entry is an ImportError naming the module and
+    the reason, never a crash; the rest of the program still runs."""
+
+    def patched(self, patch):
+        with open(program('oxrt-e2e-shlib'), 'rb') as f:
+            data = bytearray(f.read())
+        offset, length, aux = blob_entry(data, 3, '_json')
+        patch(data, offset, length, aux)
+        path = os.path.join(self.tmpdir(), 'corrupt')
+        with open(path, 'wb') as f:
+            f.write(data)
+        os.chmod(path, 0o755)
+        return path
+
+    @staticmethod
+    def rechecksum(data, offset, length, aux):
+        struct.pack_into('<I', data, aux, zlib.crc32(bytes(data[offset:offset + length])))
+
+    def check(self, patch, reason):
+        exe = self.patched(patch)
+        proc = run([exe, '-c', textwrap.dedent('''
+            try:
+                import _json
+            except ImportError as e:
+                print(e.name, e)
+            import json, json.decoder  # the pure-Python fallback still works
+            print(json.loads('[1]'), json.decoder.c_scanstring is None)
+        ''')])
+        self.assertEqual(proc.stderr, '')
+        self.assertEqual(self.ok(proc), f"_json embedded extension module '_json' {reason}\n[1] True\n")
+
+    def test_flipped_byte(self):
+        def flip(data, offset, length, aux):
+            data[offset + length // 2] ^= 0x40
+        self.check(flip, 'is corrupt: its checksum does not match (the executable is damaged; '
+                         'rebuild or reinstall it)')
+
+    def test_not_elf(self):
+        def junk(data, offset, length, aux):
+            data[offset:offset + 4] = b'JUNK'
+            self.rechecksum(data, offset, length, aux)
+        self.check(junk, 'cannot be loaded: not an ELF file (bad magic)')
+
+    def test_segment_outside_the_file(self):
+        def grow(data, offset, length, aux):
+            phoff, = struct.unpack_from('<Q', data, offset + 32)
+            for i in range(struct.unpack_from('<H', data, offset + 56)[0]):
+                ph = offset + phoff + 56 * i
+                if struct.unpack_from('<I', data, ph)[0] == 1:  # PT_LOAD: p_filesz
+                    struct.pack_into('<Q', data, ph + 32, 1 << 40)
+                    break
+            self.rechecksum(data, offset, length, aux)
+        self.check(grow, 'cannot be loaded: segment 0 lies outside the file (truncated?)')
+
+    def test_wrong_machine(self):
+        def arm(data, offset, length, aux):
+            struct.pack_into('<H', data, offset + 18, 183)  # EM_AARCH64
+            self.rechecksum(data, offset, length, aux)
+        self.check(arm, 'cannot be loaded: built for another machine (ELF e_machine 183, this '
+                        'program is 62)')
+
+
 class Tools(Base):
     """oxrt-pack and collect_python.py."""
 
@@ -448,6 +808,9 @@ class Tools(Base):
             (f'file\t../k\t{code}\n', 1, ":1: file '../k': path component"),
             (f'module\ta..b\t0\t{code}\t-\n', 1, ":1: module 'a..b': empty component"),
             ('file\tk\n', 1, ':1: a file line has 3 fields'),
+            (f'shlib\t_ext\t{code}\n', 1, f":1: shlib '_ext' ({code}): not an ELF file (bad magic)"),
+            (f'shlib\tpkg/_ext.so\t{code}\n', 1, ":1: shlib 'pkg/_ext.so': module name contains '/'"),
+            ('shlib\t_ext\t-\n', 1, ":1: shlib '_ext' needs a DATA_PATH"),
         ]
         for text, want, needle in cases:
             proc, out = self.pack(text, d)
@@ -470,6 +833,41 @@ class Tools(Base):
         self.assertEqual(open(out, 'rb').read(), first)
         self.assertEqual(first[:8], b'OXRES\0\0\0')
         self.assertEqual(len(first) % 8, 0)
+
+    def test_collect_dynload_and_shlib(self):
+        d = self.tmpdir()
+        dynload = os.path.join(d, 'dynload')
+        os.makedirs(dynload)
+        for name in ('_json', '_bisect_not_really'):
+            shutil.copy(os.path.join(ARGS.dynload, '_json' + DYNLOAD_SUFFIX),
+                        os.path.join(dynload, name + DYNLOAD_SUFFIX))
+        for other in ('README', 'libfoo.so.1', 'a.b' + DYNLOAD_SUFFIX):
+            with open(os.path.join(dynload, other), 'w') as f:
+                f.write('not a module\n')
+        explicit = os.path.join(ARGS.dynload, '_queue' + DYNLOAD_SUFFIX)
+        argv = ['--out-dir', d + '/cache', '--manifest', d + '/m.tsv', '--dynload', dynload,
+                '--shlib', 'pkg._fast=' + explicit, '--shlib', '_bisect_not_really=' + explicit]
+        proc = self.collect(*argv)
+        self.ok(proc)
+        self.assertIn('3 extension modules', proc.stderr)
+        self.assertIn('3 non-modules in --dynload', proc.stderr)
+        rows = [line.split('\t') for line in open(d + '/m.tsv').read().splitlines()]
+        self.assertEqual([r[:2] for r in rows], [['shlib', '_bisect_not_really'], ['shlib', '_json'],
+                                                 ['shlib', 'pkg._fast']])
+        contents = {r[1]: open(r[2], 'rb').read() for r in rows}
+        with open(explicit, 'rb') as f:
+            self.assertEqual(contents['_bisect_not_really'], f.read())  # --shlib wins
+        first = open(d + '/m.tsv').read()
+        self.ok(self.collect(*argv))
+        self.assertEqual(open(d + '/m.tsv').read(), first)  # deterministic
+        proc, out = self.pack(first, d)
+        self.ok(proc)
+        proc = self.collect('--out-dir', d, '--manifest', d + '/m.tsv', '--shlib', 'a..b=' + explicit)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("--shlib 'a..b=", proc.stderr)
+        proc = self.collect('--out-dir', d, '--manifest', d + '/m.tsv', '--dynload', d + '/none')
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn('--dynload', proc.stderr)
 
     def collect(self, *args):
         return run([sys.executable, ARGS.collect, *args])
@@ -527,7 +925,8 @@ class Tools(Base):
 
 
 GROUPS = {'python': Python, 'embedded': Embedded, 'app': App, 'multiprocessing': Multiprocessing,
-          'strace': Strace, 'corrupt': Corrupt, 'tools': Tools}
+          'strace': Strace, 'corrupt': Corrupt, 'shlib': Shlib, 'shlib_policy': ShlibPolicy,
+          'shlib_corrupt': ShlibCorrupt, 'tools': Tools}
 
 
 def main():
@@ -536,12 +935,16 @@ def main():
     p.add_argument('--bin-dir', required=True)
     p.add_argument('--pack', required=True)
     p.add_argument('--collect', required=True)
+    p.add_argument('--dynload', default='/usr/lib/python3.11/lib-dynload')
     p.add_argument('groups', nargs='*', default=sorted(GROUPS))
     ARGS = p.parse_args()
+    global SCRATCH_CACHE
+    SCRATCH_CACHE = tempfile.mkdtemp(prefix='oxrt-e2e-cache-')
     suite = unittest.TestSuite()
     for g in ARGS.groups:
         suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(GROUPS[g]))
     result = unittest.TextTestRunner(verbosity=2).run(suite)
+    shutil.rmtree(SCRATCH_CACHE, True)
     failed = len(result.failures) + len(result.errors)
     print(f'{result.testsRun - failed - len(result.skipped)} passed, {failed} failed, '
           f'{len(result.skipped)} skipped')
