@@ -13,4 +13,12 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error);
 // a short C++ file over liboxrt's API.
 std::string generateMain(const LinkPlan &plan);
 
+// --emit=libpython: instead of main(), the definitions a library exports
+// (oxrt/oxrt.h): oxcc_app_builtins; the resources are named in resources.S.
+std::string generateExports(const LinkPlan &plan);
+
+// --emit=libpython: the ar MRI script that merges the library's objects,
+// libpython, liboxrt and liboxrt_format into one archive ($out.tmp).
+std::string generateArchiveScript(const LinkPlan &plan);
+
 } // namespace oxcc

@@ -13,7 +13,12 @@ const char *kLinkUsage =
     "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
     "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n"
     "  --shared-modules: the distribution's .so modules (lib-dynload) are packed and loaded\n"
-    "  from memory (default), extracted to a private cache, or left on the filesystem.\n";
+    "  from memory (default), extracted to a private cache, or left on the filesystem.\n"
+    "       oxcc link --emit=libpython -o libapp.a [the same inputs; no -m/--script]\n"
+    "  --emit=libpython writes a static library instead of an executable: the extensions,\n"
+    "  the packed resources, libpython and liboxrt, exporting oxcc_app_builtins and\n"
+    "  oxcc_app_resources_start/_end (oxrt/oxrt.h) for a program's own main();\n"
+    "  link it with find_package(oxrt) and oxrt::oxrt.\n";
 
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -38,7 +43,8 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     std::string v;
     if (value("-o", o.output) || value("--build-dir", o.buildDir) ||
         value("--python", o.python) || value("--script", o.script) ||
-        value("--stdlib", o.stdlib) || value("--shared-modules", o.sharedModules)) {
+        value("--stdlib", o.stdlib) || value("--shared-modules", o.sharedModules) ||
+        value("--emit", o.emit)) {
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
     } else if (value("--module", v)) {
@@ -66,6 +72,13 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   }
   if (o.output.empty()) error = "missing -o APP";
   else if (!o.entryModule.empty() && !o.script.empty()) error = "-m and --script exclude each other";
+  else if (o.emit != "exe" && o.emit != "libpython")
+    error = "--emit is exe (the default) or libpython";
+  else if (o.emit == "libpython" && (!o.entryModule.empty() || !o.script.empty()))
+    error = "--emit=libpython takes no -m/--script: the program that links the library "
+            "chooses what runs (oxrt::AppConfig::entry)";
+  else if (o.emit == "libpython" && o.stdlib == "auto")
+    error = "--stdlib=auto needs an entry point, which --emit=libpython has not; use --stdlib=full";
   else if (o.stdlib != "full" && o.stdlib != "none" && o.stdlib != "auto")
     error = "--stdlib is full, auto or none";
   else if (o.stdlib == "auto" && o.entryModule.empty() && o.script.empty())

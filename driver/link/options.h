@@ -7,7 +7,8 @@
 namespace oxcc {
 
 struct LinkOptions {
-  std::string output;                 // -o APP
+  std::string output;                 // -o APP (or -o libapp.a with --emit=libpython)
+  std::string emit = "exe";           // --emit=exe|libpython (a static library, no main)
   std::vector<std::string> wheels;    // --wheel W.whl (its .so files come from the store)
   std::vector<std::string> modules;   // --module NAME (from the store)
   bool allModules = false;            // --all

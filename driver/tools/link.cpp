@@ -1,5 +1,6 @@
 // oxcc link: one executable from recorded extensions, a static libpython
-// and the runtime. The whole job, in order.
+// and the runtime (or, with --emit=libpython, a static library of them for
+// a program's own main()). The whole job, in order.
 #include "fs.h"
 #include "link/ninja_writer.h"
 #include "link/options.h"
@@ -48,6 +49,15 @@ int toolLink(const Args &args) {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return fail(1, "oxcc link: the build of " + opts.output + " failed (see above; build files in " +
                        opts.buildDir + ")");
+
+  // A library leaves the final link to its user: say what the extensions need.
+  if (opts.emit == "libpython" && !plan.libraries.empty()) {
+    std::string libs;
+    for (const auto &d : plan.libraryDirs) libs += " -L" + d;
+    for (const auto &l : plan.libraries) libs += " -l" + l;
+    fprintf(stderr, "oxcc link: note: %s's extensions need%s (link them after it)\n",
+            opts.output.c_str(), libs.c_str());
+  }
   return 0;
 }
 

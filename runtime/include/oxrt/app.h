@@ -13,6 +13,17 @@
 //     return oxrt::runApp(app, argc, argv);
 //   }
 //
+// A program that links a library made by `oxcc link --emit=libpython` (see
+// oxrt.h: oxcc_app_builtins, oxcc_app_resources_start/_end) writes this
+// main() itself, with its own built-ins before the app's:
+//
+//   std::vector<oxrt_builtin> all = {{"app.native", PyInit_native}};
+//   for (const oxrt_builtin *b = oxcc_app_builtins; b->name; ++b) all.push_back(*b);
+//   all.push_back({nullptr, nullptr});
+//   app.builtins = all.data();
+//   app.resources = {oxcc_app_resources_start,
+//                    size_t(oxcc_app_resources_end - oxcc_app_resources_start)};
+//
 // Needs no Python header: PyObject is only named.
 #pragma once
 

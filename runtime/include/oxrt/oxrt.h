@@ -45,6 +45,21 @@ typedef struct oxrt_app_config {
 
 int oxrt_run_app(const oxrt_app_config *config, int argc, char **argv);
 
+/* What a library made by `oxcc link --emit=libpython -o libapp.a` exports
+ * (defined there, not in liboxrt; declared here for the program that links
+ * it). The app's extension modules, {NULL, NULL}-terminated, under their
+ * full dotted names; and its packed resources (stdlib and app bytecode,
+ * data, packed lib-dynload modules), 8-byte aligned:
+ *
+ *   cfg.builtins = <the program's own entries, then oxcc_app_builtins' entries>;
+ *   cfg.resources = oxcc_app_resources_start;
+ *   cfg.resources_size = (size_t)(oxcc_app_resources_end - oxcc_app_resources_start);
+ *
+ * See docs/user-guide.md, "Embedding: --emit=libpython and find_package(oxrt)". */
+extern const oxrt_builtin oxcc_app_builtins[];
+extern const unsigned char oxcc_app_resources_start[];
+extern const unsigned char oxcc_app_resources_end[];
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Embedding: the cext and clash fixtures are built with oxcc into wheels,
+# `oxcc link --emit=libpython` makes a static library of them, and an
+# out-of-tree CMake project (find_package(oxrt) from the build tree) links it
+# into a program of its own, in C++ and in C. Each program registers two
+# extension modules of its own (app.native, dotted; appnative_top) next to
+# the app's built-ins, runs the script named on its command line and returns
+# its exit code.
+# Usage: embed_test.sh OXCC_BIN_DIR
+set -euo pipefail
+bin=$(cd "$1" && pwd)
+build=$(cd "$bin/.." && pwd)   # the build tree mirrors an install
+here=$(cd "$(dirname "$0")" && pwd)
+py=/usr/bin/python3
+tmp=$(mktemp -d /tmp/oxcc-embed.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER
+export OXCC_STORE=$tmp/store
+passed=0 failures=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if out=$("$@" 2>&1); then echo "PASS $what"; passed=$((passed + 1))
+  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
+}
+finish() { echo "$passed passed, $failures failed"; [[ $failures -eq 0 ]]; exit $?; }
+
+wheel() { # wheel FIXTURE: built through oxcc into $tmp/wheels
+  local name=$1
+  rm -rf "$tmp/src-$name" && cp -r "$here/fixtures/$name" "$tmp/src-$name"
+  (cd "$tmp/src-$name" && "$bin/oxcc" run -- $py -m pip wheel --no-deps --no-build-isolation \
+     --no-index -w "$tmp/wheels" .) > "$tmp/build-$name.log" 2>&1 ||
+    { tail -20 "$tmp/build-$name.log"; return 1; }
+}
+for f in cext clash; do check "wheel $f through oxcc" wheel $f; done
+wheels=()
+for w in "$tmp"/wheels/*.whl; do wheels+=(--wheel "$w"); done
+
+lib=$tmp/libapp.a
+check "oxcc link --emit=libpython" "$bin/oxcc" link --emit=libpython -o "$lib" "${wheels[@]}"
+[[ -f $lib ]] || { echo "FAIL no library"; failures=$((failures + 1)); finish; }
+check "the library exports the app's built-ins and resources, holds libpython and liboxrt" bash -c "
+nm -g --defined-only '$lib' 2>/dev/null > '$tmp/nm' &&
+grep -qE ' [DR] oxcc_app_builtins\$' '$tmp/nm' &&
+grep -qE ' [DRT] oxcc_app_resources_start\$' '$tmp/nm' &&
+grep -qE ' [DRT] oxcc_app_resources_end\$' '$tmp/nm' &&
+grep -qE ' T Py_Initialize\$' '$tmp/nm' && grep -qE ' T oxrt_run_app\$' '$tmp/nm' &&
+grep -q ' T oxcc_init_4cext9_speedups\$' '$tmp/nm' && ! grep -q ' T PyInit__speedups\$' '$tmp/nm'"
+check "a second link with nothing changed leaves the library alone" bash -c "
+before=\$(stat -c %Y.%s '$lib'); sleep 1
+'$bin/oxcc' link --emit=libpython -o '$lib' ${wheels[*]} &&
+[[ \$(stat -c %Y.%s '$lib') == \$before ]]"
+check "the archive is deterministic (no dates or owners; same bytes when rebuilt)" bash -c "
+'$bin/oxcc' link --emit=libpython -o '$tmp/again.a' ${wheels[*]} --build-dir '$tmp/again-build' &&
+cmp '$lib' '$tmp/again.a' && ar tv '$lib' > '$tmp/members' &&
+! grep -v ' 0/0 .* Jan  1 00:00 1970 ' '$tmp/members'"
+check "--emit=libpython refuses an entry point" bash -c "
+! '$bin/oxcc' link --emit=libpython -o '$tmp/x.a' ${wheels[*]} -m clash:main 2> '$tmp/err' &&
+grep -q 'takes no -m/--script' '$tmp/err'"
+check "--emit=bogus is an error" bash -c "
+! '$bin/oxcc' link --emit=bogus -o '$tmp/x' 2> '$tmp/err' && grep -q 'exe (the default) or libpython' '$tmp/err'"
+
+# The program's own extension modules, in C.
+mkdir -p "$tmp/proj"
+cat > "$tmp/proj/native.c" <<'C'
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+static PyObject *answer(PyObject *self, PyObject *args) { return PyLong_FromLong(1234); }
+static PyObject *twice(PyObject *self, PyObject *arg) {
+  long v = PyLong_AsLong(arg);
+  if (v == -1 && PyErr_Occurred()) return NULL;
+  return PyLong_FromLong(2 * v);
+}
+static PyMethodDef native_methods[] = {{"answer", answer, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+static PyMethodDef top_methods[] = {{"twice", twice, METH_O, NULL}, {NULL, NULL, 0, NULL}};
+static struct PyModuleDef native_def = {PyModuleDef_HEAD_INIT, "app.native", NULL, -1, native_methods};
+static struct PyModuleDef top_def = {PyModuleDef_HEAD_INIT, "appnative_top", NULL, -1, top_methods};
+PyObject *myapp_init_native(void) { return PyModule_Create(&native_def); }
+PyObject *myapp_init_top(void) { return PyModule_Create(&top_def); }
+C
+cat > "$tmp/proj/main.cpp" <<'CPP'
+// An outside program: its own built-ins first, then the app's (libapp.a).
+#include <oxrt/app.h>
+
+#include <vector>
+
+extern "C" PyObject *myapp_init_native(void);
+extern "C" PyObject *myapp_init_top(void);
+
+int main(int argc, char **argv) {
+  std::vector<oxrt_builtin> builtins = {{"app.native", myapp_init_native},
+                                        {"appnative_top", myapp_init_top}};
+  for (const oxrt_builtin *b = oxcc_app_builtins; b->name; ++b) builtins.push_back(*b);
+  builtins.push_back({nullptr, nullptr});
+  oxrt::AppConfig app;
+  app.builtins = builtins.data();
+  app.resources = {oxcc_app_resources_start,
+                   size_t(oxcc_app_resources_end - oxcc_app_resources_start)};
+  app.entry = {oxrt::Entry::Python, "", ""}; // like python3: argv[1] is the script
+  return oxrt::runApp(app, argc, argv);
+}
+CPP
+cat > "$tmp/proj/main_c.c" <<'CMAIN'
+/* The same program in C, through the C API. */
+#include <oxrt/oxrt.h>
+
+#include <stdlib.h>
+
+PyObject *myapp_init_native(void);
+PyObject *myapp_init_top(void);
+
+int main(int argc, char **argv) {
+  size_t n = 0;
+  while (oxcc_app_builtins[n].name) ++n;
+  oxrt_builtin *builtins = calloc(n + 3, sizeof *builtins);
+  builtins[0].name = "app.native";
+  builtins[0].init = myapp_init_native;
+  builtins[1].name = "appnative_top";
+  builtins[1].init = myapp_init_top;
+  for (size_t i = 0; i < n; ++i) builtins[2 + i] = oxcc_app_builtins[i];
+  oxrt_app_config cfg = {0};
+  cfg.builtins = builtins;
+  cfg.resources = oxcc_app_resources_start;
+  cfg.resources_size = (size_t)(oxcc_app_resources_end - oxcc_app_resources_start);
+  cfg.entry_kind = OXRT_ENTRY_PYTHON;
+  return oxrt_run_app(&cfg, argc, argv);
+}
+CMAIN
+cat > "$tmp/proj/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.20)
+project(embedded LANGUAGES C CXX)
+find_package(oxrt 0.1 REQUIRED)
+add_executable(embedded_cxx main.cpp native.c)
+target_link_libraries(embedded_cxx PRIVATE $lib oxrt::oxrt)
+add_executable(embedded_c main_c.c native.c)
+target_link_libraries(embedded_c PRIVATE $lib oxrt::oxrt)
+CMAKE
+check "configure the outside project (find_package(oxrt) from the build tree)" \
+  cmake -G Ninja -S "$tmp/proj" -B "$tmp/proj-build" -Doxrt_DIR="$build/lib/cmake/oxrt"
+check "build the C++ and the C program" cmake --build "$tmp/proj-build"
+
+cat > "$tmp/script.py" <<'PY'
+import sys
+import app.native, appnative_top, cext, clash
+assert app.native.answer() == 1234, app.native.answer()
+assert appnative_top.twice(21) == 42
+assert cext.answer() == 42 and cext.add(2, 40) == 42
+assert clash.which() == "clash 3", clash.which()
+for m in ("app.native", "appnative_top", "cext._speedups", "clash._speedups"):
+    assert sys.modules[m].__spec__.origin == "built-in", m
+import json, decimal   # the packed stdlib, and a lib-dynload module from memory
+assert json.loads("[1]") == [1] and str(decimal.Decimal("1.5") * 2) == "3.0"
+print("embedded ok", sys.argv[1:])
+sys.exit(4)
+PY
+printf 'import app.native\nassert app.native.answer() == 0, "wrong on purpose"\n' > "$tmp/bad.py"
+for prog in embedded_cxx embedded_c; do
+  exe=$tmp/proj-build/$prog
+  check "$prog: own and app built-ins answer, the script's exit code (4)" bash -c "
+out=\$('$exe' '$tmp/script.py' x y); rc=\$?; [[ \$rc -eq 4 && \$out == \"embedded ok ['x', 'y']\" ]] ||
+{ echo \"rc=\$rc out=\$out\"; exit 1; }"
+  check "$prog: a failing script exits 1 with its traceback" bash -c "
+'$exe' '$tmp/bad.py' 2> '$tmp/tb'; rc=\$?; [[ \$rc -eq 1 ]] && grep -q 'wrong on purpose' '$tmp/tb'"
+  check "$prog: no libpython in ldd" bash -c "! ldd '$exe' | grep -q libpython"
+done
+finish
