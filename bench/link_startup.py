@@ -10,6 +10,8 @@ point (so APP behaves like python3), then measures:
   startup    APP -c pass          vs python3 -c pass, python3 -S -c pass
   imports    APP imports.py       vs python3 imports.py (PYTHONPATH=SITE):
              ~220 stdlib modules plus markupsafe, brotli, cytoolz
+             (both also vs python3's python.o linked by gcc with the same
+             static libpython3.11.a as APP: the interpreter without oxcc)
   size       APP, `strip -o` APP  vs python3 + its stdlib + SITE + toolz
   link       oxcc link into a new build dir   vs pip install --target
              no-op relink (nothing changed)   vs ninja alone in that dir
@@ -248,34 +250,62 @@ def bench(args, oxcc, here, tmp):
     print(f"imports.py: {len(IMPORTS)} listed; python3: {a_out.strip()}\n"
           f"            app:     {c_out.strip()}", flush=True)
 
+    # A second anchor: python3's own main() linked by plain gcc with the
+    # static libpython3.11.a the app uses (Debian builds that without LTO,
+    # /usr/bin/python3 with it): the same interpreter as the app, no oxcc.
+    pyref = os.path.join(tmp, "python3-static")
+    libpl = os.path.join(STDLIB, f"config-3.11-{sys.implementation._multiarch}")
+    subprocess.run(["gcc", "-no-pie", "-o", pyref, os.path.join(libpl, "python.o"),
+                    os.path.join(libpl, "libpython3.11.a"), "-Wl,-E", "-lexpat", "-lz",
+                    "-lm", "-ldl", "-lpthread", "-lutil"], check=True)
+    static_anchor = "gcc python.o libpython3.11.a"
+
     # 2. Startup and imports.
     t = interleave(args.runs, {
         "py": lambda: run([PY, "-c", "pass"], pyenv, cwd=tmp),
         "pyS": lambda: run([PY, "-S", "-c", "pass"], pyenv, cwd=tmp),
+        "refS": lambda: run([pyref, "-S", "-c", "pass"], pyenv, cwd=tmp),
         "app": lambda: run([app, "-c", "pass"], env, cwd=tmp),
     })
     timing_row("startup: -c pass", "python3 -c pass", t["py"], t["app"], ("ratio", 0.7))
     timing_row("startup: -c pass", "python3 -S -c pass", t["pyS"], t["app"], ("ratio", 0.7))
+    timing_row("startup: -c pass", static_anchor + " -S", t["refS"], t["app"])
     t = interleave(args.runs, {
         "py": lambda: run([PY, script], pyenv, cwd=tmp),
+        "ref": lambda: run([pyref, script], pyenv, cwd=tmp),
         "app": lambda: run([app, script], env, cwd=tmp),
     })
     timing_row(f"imports: {len(IMPORTS)} modules", "python3 PYTHONPATH=SITE",
                t["py"], t["app"], ("ratio", 0.7))
+    timing_row(f"imports: {len(IMPORTS)} modules", static_anchor, t["ref"], t["app"])
+    # Diagnostic: the same app with lib-dynload's modules left on disk, to
+    # show what loading them from memory (memfd + dlopen) costs.
+    if "--shared-modules" in run([oxcc, "link", "--help"], env, out=True)[1]:
+        appfs = os.path.join(tmp, "app-fs")
+        run(link[:1] + ["link", "-o", appfs, "--build-dir", appfs + ".build",
+                        "--shared-modules=filesystem"] + link[6:], env)
+        t = interleave(args.runs, {
+            "fs": lambda: run([appfs, script], env, cwd=tmp),
+            "app": lambda: run([app, script], env, cwd=tmp),
+        })
+        timing_row("imports: .so from memory (default)", "app, --shared-modules=filesystem",
+                   t["fs"], t["app"])
 
     # 3. Size: one file against what python3 needs on disk for the same.
     stripped = app + ".stripped"
     subprocess.run(["strip", "-o", stripped, app], check=True)
     real_py = os.path.realpath(PY)
-    config = os.path.join(STDLIB, f"config-3.11-{sys.implementation._multiarch}")
-    stdlib = tree_bytes(STDLIB) - tree_bytes(config)   # static libs: not runtime
+    stdlib = tree_bytes(STDLIB) - tree_bytes(libpl)   # static libs: not runtime
     dynload = tree_bytes(os.path.join(STDLIB, "lib-dynload"))
     deployed = tree_bytes(real_py) + stdlib + tree_bytes(site) + tree_bytes(PURE)
     size_row("size: app", "python3+stdlib+SITE+toolz", deployed, os.path.getsize(app))
     size_row("size: strip -o app", "python3+stdlib+SITE+toolz", deployed,
              os.path.getsize(stripped))
-    size_row("size: strip -o app + lib-dynload", "python3+stdlib+SITE+toolz", deployed,
-             os.path.getsize(stripped) + dynload)
+    # Older links read lib-dynload's .so files from disk: count them then.
+    _, origin = run([app, "-c", "import _ssl; print(_ssl.__spec__.origin)"], env, out=True)
+    if origin.startswith(STDLIB):
+        size_row("size: strip -o app + lib-dynload", "python3+stdlib+SITE+toolz", deployed,
+                 os.path.getsize(stripped) + dynload)
     os.unlink(stripped)
     sizes = (f"python3 {tree_bytes(real_py) / 2**20:.1f} MiB, stdlib {stdlib / 2**20:.1f} "
              f"(of which lib-dynload {dynload / 2**20:.1f}), SITE {tree_bytes(site) / 2**20:.1f}, "

@@ -45,6 +45,19 @@ static void printPlan(const Invocation &inv, const Command &cmd) {
   fprintf(stderr, "%s\n", line.c_str());
 }
 
+// Only -c and -shared calls are recorded. A call holding neither (nor -###,
+// nor a response file that could hold them) is passed through without
+// building clang's option table, which costs about half of oxcc's own time
+// per call (page faults copying the table). Over-inclusive on purpose: any
+// doubt goes through the full parse.
+static bool mayRecordOrPlan(const std::vector<std::string> &args) {
+  for (const auto &a : args)
+    if (a == "-c" || a == "-shared" || a == "--shared" || a == "-###" ||
+        (a.size() > 1 && a[0] == '@'))
+      return true;
+  return false;
+}
+
 int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   bool cxxDriver = invokedAs == "oxc++" || invokedAs.ends_with("++");
   bool strict = envFlag("OXCC_STRICT");
@@ -55,6 +68,21 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   if (!runClaimArgs(args, tags, error)) {
     fprintf(stderr, "oxcc: error: %s\n", error.c_str());
     return 2;
+  }
+
+  // Nothing to record or print: become the compiler straight away.
+  if (!mayRecordOrPlan(args) || envFlag("OXCC_DISABLE")) {
+    Invocation passThrough;
+    passThrough.cxxDriver = cxxDriver;
+    passThrough.compilerArgs = args;
+    passThrough.compilerOverride = tags.compilerOverride;
+    Command cmd;
+    if (!chooseCompiler(invokedAs, passThrough, cmd, error)) {
+      fprintf(stderr, "oxcc: error: %s\n", error.c_str());
+      return 2;
+    }
+    runRewriteCommand(passThrough, cmd);
+    execCommand(cmd);
   }
 
   // Read the command line as a compiler would, and decide what it does.
@@ -80,7 +108,7 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   // Nothing to record (probes, queries, preprocessing, anything unclear):
   // become the compiler, so its behaviour is exactly its own.
   bool records = inv.kind == Kind::Compile || inv.kind == Kind::LinkShared;
-  if (!records || envFlag("OXCC_DISABLE")) execCommand(cmd);
+  if (!records) execCommand(cmd);
 
   int status = spawnAndWait(cmd, error);
   if (status < 0) {

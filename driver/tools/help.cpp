@@ -35,6 +35,10 @@ Subcommands:
                                 LDCXXSHARED, PYTHONPATH for the shim)
   oxcc run [--python PY] -- CMD run CMD with that environment
   oxcc list [--json]            the recorded extension modules (newest build of each)
+  oxcc link -o APP [--wheel W]... [--module M]... [--all] [--pure DIR]... [-m MOD[:FUNC]]
+                                one executable: the extensions as built-ins, the stdlib
+                                and Python code embedded (oxcc link --help for all options)
+  oxcc ld ARGS...               lld's ELF linker, in process
   oxcc shim install|uninstall|path [--python PY]
                                 put the distutils shim in PY's site-packages
   oxcc store verify             check every record and stored object
@@ -50,7 +54,7 @@ Environment:
   OXCC_STRICT=1   a failure to record is an error (default: a warning)
   OXCC_DISABLE=1  run the real compiler only, record nothing
 
-Docs: docs/user-guide.md, docs/formats.md
+Docs: docs/user-guide.md, docs/formats.md, docs/architecture.md
 )",
         stdout);
   return 0;
