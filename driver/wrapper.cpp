@@ -70,26 +70,21 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
     return 2;
   }
 
-  // Nothing to record or print: become the compiler straight away.
-  if (!mayRecordOrPlan(args) || envFlag("OXCC_DISABLE")) {
-    Invocation passThrough;
-    passThrough.cxxDriver = cxxDriver;
-    passThrough.compilerArgs = args;
-    passThrough.compilerOverride = tags.compilerOverride;
-    Command cmd;
-    if (!chooseCompiler(invokedAs, passThrough, cmd, error)) {
-      fprintf(stderr, "oxcc: error: %s\n", error.c_str());
-      return 2;
-    }
-    runRewriteCommand(passThrough, cmd);
-    execCommand(cmd);
+  // Read the command line as a compiler would, and decide what it does. A
+  // call that cannot be recorded or planned stays of kind Unknown, unread,
+  // and is exec'd below.
+  bool read = mayRecordOrPlan(args) && !envFlag("OXCC_DISABLE");
+  Invocation inv;
+  if (read) {
+    inv = parseInvocation(args, cxxDriver);
+  } else {
+    inv.cxxDriver = cxxDriver;
+    inv.compilerArgs = args;
+    inv.whyUnknown = "nothing to record";
   }
-
-  // Read the command line as a compiler would, and decide what it does.
-  Invocation inv = parseInvocation(args, cxxDriver);
   inv.module = tags.module;
   inv.compilerOverride = tags.compilerOverride;
-  runClassify(inv);
+  if (read) runClassify(inv);
 
   // The real compiler, and the exact command that will run.
   Command cmd;
