@@ -78,4 +78,10 @@ bool captureOutput(const Command &command, std::string &out) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+std::string shellQuote(const std::string &s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 } // namespace oxcc

@@ -23,4 +23,7 @@ int spawnAndWait(const Command &command, std::string &error);
 // true if it ran and exited 0.
 bool captureOutput(const Command &command, std::string &out);
 
+// A word for /bin/sh: single-quoted, quotes inside escaped.
+std::string shellQuote(const std::string &s);
+
 } // namespace oxcc

@@ -74,9 +74,12 @@ std::string moduleNameFromPath(const std::string &absOutput, const std::string &
   } else if (absOutput.starts_with(cwd + "/")) {
     rel = absOutput.substr(cwd.size() + 1); // an --inplace build
   }
-  if (rel.empty()) return "";
+  return moduleNameFromRelativePath(rel);
+}
+
+std::string moduleNameFromRelativePath(const std::string &rel) {
   auto slash = rel.find_last_of('/');
-  auto dot = rel.find('.', slash == std::string::npos ? 0 : slash);
+  auto dot = rel.find('.', slash == std::string::npos ? 0 : slash + 1);
   std::string name = rel.substr(0, dot);
   for (char &c : name)
     if (c == '/') c = '.';

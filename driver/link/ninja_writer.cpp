@@ -1,6 +1,7 @@
 #include "ninja_writer.h"
 
 #include "fs.h"
+#include "process.h"
 
 namespace oxcc {
 
@@ -16,19 +17,14 @@ std::string ninjaPath(const std::string &p) {
   return out;
 }
 
-// A shell word inside a ninja command.
+// A shell word inside a ninja command: bare when plainly safe (readable
+// build files), else shell-quoted; then ninja's own $ escaped.
 std::string shellWord(const std::string &s) {
   bool plain = !s.empty();
   for (char c : s)
     plain &= (isalnum((unsigned char)c) || std::string("-_./=+,@%").find(c) != std::string::npos);
-  std::string out = plain ? s : "'" + s + "'";
-  if (!plain) {
-    out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    out += "'";
-  }
-  std::string escaped; // ninja's own escaping of $
-  for (char c : out) escaped += c == '$' ? std::string("$$") : std::string(1, c);
+  std::string escaped;
+  for (char c : plain ? s : shellQuote(s)) escaped += c == '$' ? std::string("$$") : std::string(1, c);
   return escaped;
 }
 

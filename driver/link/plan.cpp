@@ -136,16 +136,6 @@ with zipfile.ZipFile(wheel) as z:
   return true;
 }
 
-// pkg/sub/_ext.cpython-311-x86_64-linux-gnu.so -> pkg.sub._ext
-std::string moduleFromMember(const std::string &member) {
-  std::string name = member;
-  auto slash = name.find_last_of('/');
-  auto dot = name.find('.', slash == std::string::npos ? 0 : slash);
-  name.resize(dot);
-  std::replace(name.begin(), name.end(), '/', '.');
-  return name;
-}
-
 // MODULE as a file under `root`: root/a/b.py or root/a/b/__init__.py.
 bool moduleUnder(const std::string &root, const std::string &module) {
   std::string rel = module;
@@ -210,7 +200,11 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
         return false;
       embeddedPy.insert(pyMembers.begin(), pyMembers.end());
       for (const auto &wm : mods) {
-        std::string module = moduleFromMember(wm.member);
+        std::string module = moduleNameFromRelativePath(wm.member);
+        if (module.empty()) {
+          error = baseName(wheel) + ": " + wm.member + " does not name a Python module";
+          return false;
+        }
         if (auto it = byOutput.find(wm.sha256); it != byOutput.end()) {
           chosen[it->second->module] = {*it->second, "", {}, {}, baseName(wheel)};
           continue;

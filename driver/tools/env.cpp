@@ -84,11 +84,6 @@ bool buildEnv(const std::string &python, Vars &vars, std::string &error) {
   return true;
 }
 
-std::string shellQuote(const std::string &s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 } // namespace
 
