@@ -53,6 +53,8 @@ struct Invocation {
   // Filled by plugins from their own tags.
   std::string module;        // --oxcc-module=pkg.sub._ext (exact name)
   std::string compilerOverride;  // --oxcc-cc=PROG (run this compiler)
+  std::vector<std::string> exports;     // --oxcc-export=SYM (kept global in a static link)
+  std::vector<std::string> linkModules; // --oxcc-link-module=pkg._ext (whose exports it calls)
 };
 
 // A process to run: `path` is executed with `argv` (argv[0] included; a

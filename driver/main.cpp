@@ -25,11 +25,25 @@ const std::map<std::string, Tool> &tools() {
 
 // Subcommands that parse manifests live in oxcc-tools (see tools_main.cpp).
 bool isHeavyTool(const std::string &name) {
-  return name == "list" || name == "store" || name == "link" || name == "ld";
+  return name == "list" || name == "store" || name == "link" || name == "ld" ||
+         name == "python";
 }
 
 [[noreturn]] void runHeavyTool(const Args &args) {
-  std::string libexec = dirName(dirName(selfExe())) + "/libexec/oxcc/";
+  std::string prefix = dirName(dirName(selfExe()));
+  // `oxcc python` builds Python distributions: a Python program driving
+  // configure and make (pybuild/), run by the interpreter oxcc builds for.
+  if (args[0] == "python") {
+    std::string main = prefix + "/share/oxcc/pybuild/main.py";
+    if (!fileExists(main)) {
+      fail(2, "cannot find " + main + " (reinstall oxcc)");
+      _exit(2);
+    }
+    Args argv = {"/usr/bin/python3", main};
+    argv.insert(argv.end(), args.begin() + 1, args.end());
+    execCommand({"/usr/bin/python3", argv});
+  }
+  std::string libexec = prefix + "/libexec/oxcc/";
   std::string tool = libexec + (args[0] == "ld" ? "oxcc-ld" : "oxcc-tools");
   if (!fileExists(tool)) {
     fail(2, "cannot find " + tool + " (reinstall oxcc)");

@@ -88,6 +88,11 @@ Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver)
   for (const auto &a : args) argv.push_back(a.c_str());
   bool hasResponseFile = false;
   for (const auto &a : args) hasResponseFile |= a.size() > 1 && a[0] == '@';
+  // -### is a dry run even when the rest cannot be read (an unreadable
+  // response file, an option missing its value): oxcc then prints its plan
+  // (kind unknown, and why) instead of silently running the compiler's -###
+  // alone. Found by fuzz/parse_args.cpp (fuzz/regressions/parse-args/).
+  for (const auto &a : args) inv.dryRun |= a == "-###";
   if (hasResponseFile &&
       !llvm::cl::ExpandResponseFiles(saver, llvm::cl::TokenizeGNUCommandLine, argv)) {
     inv.whyUnknown = "a response file could not be read";

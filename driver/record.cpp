@@ -91,7 +91,10 @@ std::string moduleNameFromRelativePath(const std::string &rel) {
 static bool storeForeign(RecordContext &ctx, const std::string &path, const std::string &bytes,
                          const char *ext, std::string &id, std::string &error) {
   id = sha256Hex(bytes);
-  if (fileExists(ctx.store.objectRecordPath(id))) return true;
+  // Already stored: mark both files used now so a concurrent `store gc`
+  // spares them; if gc took either meanwhile, fall through and rewrite.
+  if (Store::refreshMtime(ctx.store.objectRecordPath(id)) && ctx.store.putBlob(id, bytes, ext, error))
+    return true;
   ObjectRecord rec;
   rec.id = id;
   rec.storedSha256 = id;
@@ -166,8 +169,10 @@ bool recordLink(RecordContext &ctx, std::string &error) {
       // Ours: the store normally has it already; if the store was wiped
       // since, the tagged bytes on disk are the stored form, so put them back.
       const std::string &id = ids.front();
-      if (!fileExists(ctx.store.objectPath(id)) && !ctx.store.putBlob(id, *bytes, ".o", error))
-        return false;
+      // putBlob refreshes a stored copy's mtime (gc's grace period) or
+      // rewrites it if gc took it; the record is marked used as well.
+      if (!ctx.store.putBlob(id, *bytes, ".o", error)) return false;
+      Store::refreshMtime(ctx.store.objectRecordPath(id));
       std::string recErr;
       if (auto text = readFile(ctx.store.objectRecordPath(id), recErr)) {
         std::string lang = writtenField(*text, "language");
@@ -201,6 +206,8 @@ bool recordLink(RecordContext &ctx, std::string &error) {
   ext.libraries = inv.libraries;
   for (const auto &d : inv.libraryDirs) ext.libraryDirs.push_back(absolutePath(d));
   ext.linkerArgs = inv.linkerArgs;
+  ext.exports = inv.exports;
+  ext.linkModules = inv.linkModules;
   ext.flags.insert(ext.flags.begin(), inv.flags.begin(), inv.flags.end());
   runRecordExtension(inv, ext);
   return ctx.store.putExtension(ext, error);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@ struct ObjectRecord {
   std::vector<std::string> flags;
   std::string generator;       // e.g. "cython 0.29.32", when the source says so
   std::string generatorSource; // e.g. the .pyx a Cython .c was made from
+  std::map<std::string, std::string> notes; // plugins' "<plugin>.<key>": value
   int64_t recordedNs = 0;
 };
 
@@ -55,6 +57,12 @@ struct ExtensionRecord {
   std::vector<std::string> libraryDirs;  // -L dirs, absolute
   std::vector<std::string> linkerArgs;   // -Wl,... / -Xlinker ..., verbatim
   std::vector<std::string> flags;        // other link-time flags, verbatim
+  // Cross-extension linking (--oxcc-export= / --oxcc-link-module= tags):
+  // symbols this extension keeps global in a static link, and the modules
+  // whose exports it calls.
+  std::vector<std::string> exports;
+  std::vector<std::string> linkModules;
+  std::map<std::string, std::string> notes; // plugins' "<plugin>.<key>": value
   int64_t recordedNs = 0;
 };
 

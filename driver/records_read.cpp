@@ -40,6 +40,23 @@ struct Reader {
     }
     return v;
   }
+  std::map<std::string, std::string> strMap(const char *key) {
+    std::map<std::string, std::string> m;
+    const YAML::Node n = map[key];
+    if (!n) return m;
+    if (!n.IsMap()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a mapping";
+      return m;
+    }
+    for (const auto &kv : n) {
+      if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
+        return m;
+      }
+      m[kv.first.as<std::string>()] = kv.second.as<std::string>();
+    }
+    return m;
+  }
   int64_t integer(const char *key) {
     const YAML::Node n = map[key];
     if (!n) return 0;
@@ -97,6 +114,7 @@ std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string 
   r.flags = rd.list("flags");
   r.generator = rd.str("generator");
   r.generatorSource = rd.str("generator_source");
+  r.notes = rd.strMap("notes");
   r.recordedNs = rd.integer("recorded_ns");
   if (error.empty() && !isHexId(r.id)) error = "id is not a sha256 hex digest";
   if (!error.empty()) return std::nullopt;
@@ -126,6 +144,9 @@ std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::s
   r.libraryDirs = rd.list("library_dirs");
   r.linkerArgs = rd.list("linker_args");
   r.flags = rd.list("flags");
+  r.exports = rd.list("exports");
+  r.linkModules = rd.list("link_modules");
+  r.notes = rd.strMap("notes");
   r.recordedNs = rd.integer("recorded_ns");
   for (const auto *ids : {&r.objects, &r.extraObjects, &r.archives})
     for (const auto &id : *ids)

@@ -50,6 +50,12 @@ struct Writer {
     out += std::string(key) + ":\n";
     for (const auto &s : v) out += "  - " + quote(s) + "\n";
   }
+  // A map of strings, sorted by key (std::map), as quoted "key": "value".
+  void put(const char *key, const std::map<std::string, std::string> &m) {
+    if (m.empty()) return;
+    out += std::string(key) + ":\n";
+    for (const auto &[k, v] : m) out += "  " + quote(k) + ": " + quote(v) + "\n";
+  }
   void putPlain(const char *key, const std::string &v) { out += std::string(key) + ": " + v + "\n"; }
 };
 
@@ -71,6 +77,7 @@ std::string toYaml(const ObjectRecord &r) {
   w.put("flags", r.flags);
   w.put("generator", r.generator);
   w.put("generator_source", r.generatorSource);
+  w.put("notes", r.notes);
   w.putPlain("recorded_ns", std::to_string(r.recordedNs));
   return w.out;
 }
@@ -95,6 +102,9 @@ std::string toYaml(const ExtensionRecord &r) {
   w.put("library_dirs", r.libraryDirs);
   w.put("linker_args", r.linkerArgs);
   w.put("flags", r.flags);
+  w.put("exports", r.exports);
+  w.put("link_modules", r.linkModules);
+  w.put("notes", r.notes);
   w.putPlain("recorded_ns", std::to_string(r.recordedNs));
   return w.out;
 }

@@ -3,7 +3,10 @@
 #include "fs.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 namespace oxcc {
 
@@ -59,9 +62,17 @@ bool Store::putBlob(const std::string &id, std::string_view bytes, const char *e
                     std::string &error) {
   std::string path = objectPath(id, ext);
   // Same id, same bytes: a copy already there (from this or another build)
-  // is as good as ours.
-  if (fileExists(path)) return true;
+  // is as good as ours. Its mtime is refreshed, because `oxcc store gc`
+  // spares files used within its grace period; if gc took it away between
+  // the check and now, it is written again (docs/reliability.md).
+  if (fileExists(path) && refreshMtime(path)) return true;
   return makeDirs(dirName(path), error) && writeFileAtomic(path, bytes, tmpDir(), error, 0444);
+}
+
+bool Store::refreshMtime(const std::string &path) {
+  // Only ENOENT means "gone": a file we may not touch (a store shared
+  // read-only) is still there, and still good.
+  return utimensat(AT_FDCWD, path.c_str(), nullptr, 0) == 0 || errno != ENOENT;
 }
 
 bool Store::putObjectRecord(const ObjectRecord &r, std::string &error) {

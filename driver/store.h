@@ -40,7 +40,8 @@ public:
   std::string extensionDir(const std::string &module) const;
   std::string tmpDir() const { return root_ + "/tmp"; }
 
-  // Stores bytes under `id` unless a file is already there.
+  // Stores bytes under `id` unless a file is already there (whose mtime is
+  // then refreshed: see refreshMtime).
   bool putBlob(const std::string &id, std::string_view bytes, const char *ext, std::string &error);
   bool putObjectRecord(const ObjectRecord &r, std::string &error);
   bool putExtension(const ExtensionRecord &r, std::string &error);
@@ -53,6 +54,11 @@ public:
   std::vector<ExtensionRecord> allExtensions(std::vector<std::string> &errors) const;
   // The newest record of each module, sorted by module name.
   std::vector<ExtensionRecord> latestExtensions(std::vector<std::string> &errors) const;
+
+  // Marks a stored file as used now, so `oxcc store gc` spares it for its
+  // grace period. False only if the file is gone (gc may just have taken
+  // it): the caller writes it again.
+  static bool refreshMtime(const std::string &path);
 
   // Every object record (for `oxcc store verify`).
   std::vector<std::string> allObjectIds() const;

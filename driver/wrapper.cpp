@@ -6,6 +6,7 @@
 #include "record.h"
 #include "registry.h"
 #include "store.h"
+#include "target.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -62,10 +63,16 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   bool cxxDriver = invokedAs == "oxc++" || invokedAs.ends_with("++");
   bool strict = envFlag("OXCC_STRICT");
 
-  // Plugins take their own tags out of argv before anything reads it.
+  // Plugins (--plugin PATH.so, OXCC_PLUGINS, oxcc.toml) are loaded, then
+  // take their own tags out of argv before anything reads it.
   Invocation tags;
   std::string error;
-  if (!runClaimArgs(args, tags, error)) {
+  if (!loadPlugins(args, error) || !runClaimArgs(args, tags, cxxDriver, error)) {
+    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
+    return 2;
+  }
+  // OXCC_TARGET (oxcc run --target): the target's compiler and Python headers.
+  if (!applyTarget(cxxDriver, args, tags.compilerOverride, error)) {
     fprintf(stderr, "oxcc: error: %s\n", error.c_str());
     return 2;
   }
@@ -84,7 +91,12 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   }
   inv.module = tags.module;
   inv.compilerOverride = tags.compilerOverride;
-  if (read) runClassify(inv);
+  inv.exports = tags.exports;
+  inv.linkModules = tags.linkModules;
+  if (read && !runClassify(inv, error)) {
+    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
+    return 2;
+  }
 
   // The real compiler, and the exact command that will run.
   Command cmd;
@@ -93,7 +105,10 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
     return 2; // a setup problem; 127 would read as "oxcc not found"
   }
   Command compilerOnly = cmd;
-  runRewriteCommand(inv, cmd);
+  if (!runRewriteCommand(inv, cmd, error)) {
+    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
+    return 2;
+  }
 
   if (inv.dryRun) {
     printPlan(inv, cmd);
@@ -114,6 +129,9 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
 
   // Record what it made. oxcc's own failure never fails the build unless
   // OXCC_STRICT=1: the compiler's output is already in place and valid.
+  std::vector<std::string> outputs{inv.output};
+  for (const auto &o : inv.objects) outputs.push_back(o.object);
+  removeOnPluginCrash(outputs); // a crashed plugin leaves no unrecorded object
   Store store(Store::defaultRoot());
   RecordContext ctx{store, inv, compilerOnly.path, "", currentDir(), {}};
   bool ok = store.open(true, error);

@@ -1,41 +1,54 @@
-// The stages of a wrapped compiler call, as hooks. Built-in behaviours
-// (setuptools tags, Cython recognition, launchers) are plugins of this same
-// interface, so the driver core only parses, runs and stores. Stage 4 puts a
-// versioned C ABI (include/oxcc/plugin.h) in front of this table; the hook
-// shapes are already plain enough to cross it.
+// The stages of a wrapped compiler call (and of `oxcc link`), as hooks.
+// Every behaviour beyond parsing, running and storing is a plugin with the
+// C table of include/oxcc/plugin.h: the built-ins (setuptools tags, Cython
+// recognition, launchers; builtin/) register exactly as a loaded .so does,
+// so the driver core only knows these run* functions.
 #pragma once
 
 #include "invocation.h"
 #include "records.h"
 
-#include <span>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace oxcc {
 
-struct Plugin {
-  const char *name;
-  // Before parsing: remove the plugin's own options from argv (they must
-  // never reach the real compiler). False + message for a malformed tag.
-  bool (*claimArgs)(std::vector<std::string> &args, Invocation &inv, std::string &error) = nullptr;
-  // After parsing: refine the classification.
-  void (*classify)(Invocation &inv) = nullptr;
-  // The exact command that will run (program first); may wrap or edit it.
-  void (*rewriteCommand)(const Invocation &inv, Command &command) = nullptr;
-  // Before a record is stored: annotate it.
-  void (*recordObject)(const Invocation &inv, ObjectRecord &rec) = nullptr;
-  void (*recordExtension)(const Invocation &inv, ExtensionRecord &rec) = nullptr;
-};
+// Loads the plugins a call asks for, once per process: `--plugin PATH` /
+// `--plugin=PATH` (taken out of `args`, so the compiler never sees them),
+// then OXCC_PLUGINS (colon-separated), then the nearest oxcc.toml's
+// `plugins`. With none of them this is a scan of argv and a few stat calls.
+// False + a message naming the file and the fix (missing file, no entry
+// point, another ABI version, a malformed oxcc.toml).
+bool loadPlugins(std::vector<std::string> &args, std::string &error);
+// The same for `oxcc link`, whose --plugin options are already parsed.
+bool loadPluginFiles(const std::vector<std::string> &paths, std::string &error);
 
-// In the order they run.
-std::span<const Plugin> builtinPlugins();
-
-// Each stage, over every plugin in order.
-bool runClaimArgs(std::vector<std::string> &args, Invocation &inv, std::string &error);
-void runClassify(Invocation &inv);
-void runRewriteCommand(const Invocation &inv, Command &command);
+// Each stage, over every plugin in order (built-ins first, the launcher
+// last so that it wraps the final command). False + message when a hook
+// called api->error().
+bool runClaimArgs(std::vector<std::string> &args, Invocation &inv, bool cxxDriver,
+                  std::string &error);
+bool runClassify(Invocation &inv, std::string &error);
+bool runRewriteCommand(const Invocation &inv, Command &command, std::string &error);
+// Annotations cannot fail a call whose output is already valid: a hook's
+// error is printed as a warning.
 void runRecordObject(const Invocation &inv, ObjectRecord &rec);
 void runRecordExtension(const Invocation &inv, ExtensionRecord &rec);
+
+// What the link hook sees of `oxcc link`'s plan (plugins/ may not include
+// driver/link/): filled by planLink, read back after the hooks ran.
+struct LinkView {
+  std::string output, emit, python, buildDir;
+  std::vector<std::string> extensions;       // module names
+  std::vector<std::string> linkArgs;         // extra final-link arguments
+  std::map<std::string, std::string> notes;  // "<plugin>.<key>" -> value
+};
+bool runLink(LinkView &view, std::string &error);
+
+// Files to delete if a loaded plugin crashes from here on (the compiler's
+// outputs, not yet recorded): a rerun of the build then redoes the call
+// instead of finding a stale, unrecorded object.
+void removeOnPluginCrash(std::vector<std::string> paths);
 
 } // namespace oxcc

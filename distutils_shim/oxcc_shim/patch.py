@@ -16,6 +16,8 @@ from . import TOOL_NAMES, first_word
 
 MODULE_FLAG = "--oxcc-module="
 CC_FLAG = "--oxcc-cc="
+EXPORT_FLAG = "--oxcc-export="
+LINK_MODULE_FLAG = "--oxcc-link-module="
 
 # .module: full dotted name of the extension this thread is building, or None.
 # .link:   True while this thread is inside a shared-object link.
@@ -125,9 +127,11 @@ def rewrite(cmd, module, is_link):
     """The command to run instead of cmd, built for extension `module`."""
     if any(arg.startswith(MODULE_FLAG) for arg in cmd):
         return cmd  # already tagged (a subclass's spawn calling ours)
-    tag = MODULE_FLAG + module
+    tags = [MODULE_FLAG + module]
+    if is_link:
+        tags += link_tags(module)
     if os.path.basename(cmd[0]) in TOOL_NAMES:
-        return [cmd[0], tag] + cmd[1:]
+        return [cmd[0]] + tags + cmd[1:]
     if not is_link:
         return cmd  # never hand gcc an option it does not know
     # An extension link oxcc would not see: with only CC=oxcc, setuptools links
@@ -137,7 +141,69 @@ def rewrite(cmd, module, is_link):
     if oxcxx is None:
         _warn_once(module, cmd[0])
         return cmd
-    return [oxcxx, tag, CC_FLAG + cmd[0]] + cmd[1:]
+    return [oxcxx] + tags + [CC_FLAG + cmd[0]] + cmd[1:]
+
+
+# Cross-extension linking, declared by the package rather than in setup.py
+# (which plain gcc would then reject): [tool.oxcc] in pyproject.toml, else
+# in setup.cfg, of the directory the build runs in.
+#   oxcc_exports      = ["sym", ...]  or  {"pkg._core" = ["sym", ...]}
+#   oxcc_link_modules = ["pkg._core"] or  {"pkg._user" = ["pkg._core"]}
+# A list applies to every extension of the package, a table to the named one.
+# In setup.cfg only lists exist, words separated by spaces or commas.
+_config_cache = {}
+
+
+def link_tags(module):
+    """The --oxcc-export= / --oxcc-link-module= tags of `module`'s link."""
+    config = _read_config(os.getcwd())
+    tags = []
+    for key, flag in (("oxcc_exports", EXPORT_FLAG), ("oxcc_link_modules", LINK_MODULE_FLAG)):
+        value = config.get(key)
+        if isinstance(value, dict):
+            value = value.get(module, [])
+        if isinstance(value, str):
+            value = value.replace(",", " ").split()
+        tags += [flag + str(v) for v in value or []]
+    return tags
+
+
+def _read_config(directory):
+    with _lock:
+        if directory not in _config_cache:
+            _config_cache[directory] = _load_config(directory)
+        return _config_cache[directory]
+
+
+def _load_config(directory):
+    path = os.path.join(directory, "pyproject.toml")
+    if os.path.isfile(path):
+        try:
+            import tomllib
+        except ImportError:  # Python < 3.11: no TOML reader in the stdlib
+            tomllib = None
+        if tomllib is not None:
+            try:
+                with open(path, "rb") as f:
+                    section = tomllib.load(f).get("tool", {}).get("oxcc", {})
+            except (OSError, ValueError) as e:
+                # Not ours to fail the build over: setuptools reports it too.
+                sys.stderr.write("oxcc_shim: cannot read [tool.oxcc] of %s: %s\n" % (path, e))
+                section = {}
+            if section:
+                return section
+    path = os.path.join(directory, "setup.cfg")
+    if os.path.isfile(path):
+        import configparser
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(path, encoding="utf-8")
+        except (OSError, configparser.Error) as e:
+            sys.stderr.write("oxcc_shim: cannot read [tool.oxcc] of %s: %s\n" % (path, e))
+            return {}
+        if parser.has_section("tool.oxcc"):
+            return {k: v for k, v in parser.items("tool.oxcc") if k not in parser.defaults()}
+    return {}
 
 
 def find_oxcxx():

@@ -6,14 +6,21 @@ namespace oxcc {
 
 const char *kLinkUsage =
     "usage: oxcc link -o APP [--wheel W.whl]... [--module NAME]... [--all]\n"
-    "                 [--pure DIR]... [--python debian] [--stdlib=full|auto|none]\n"
+    "                 [--pure DIR]... [--python DIST] [--stdlib=full|auto|none]\n"
     "                 [--shared-modules=memory|extract|filesystem]\n"
     "                 [-m MODULE[:FUNC] | --script FILE] [--build-dir DIR] [-j N] [-v]\n"
+    "                 [--plugin PATH.so]...\n"
+    "                 [--explain] [--allow-shared-deps]\n"
     "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n"
-    "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
+    "  --python: debian (the host's libpython, the default), a target triple (the newest\n"
+    "  `oxcc python build --target TRIPLE`: x86_64-linux-musl links a fully static APP),\n"
+    "  or a distribution's directory or distribution.yaml.\n"    "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
     "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n"
     "  --shared-modules: the distribution's .so modules (lib-dynload) are packed and loaded\n"
     "  from memory (default), extracted to a private cache, or left on the filesystem.\n"
+    "  Each extension's -lNAME is linked from libNAME.a into that extension alone;\n"
+    "  --explain prints what each resolved to and links nothing; --allow-shared-deps\n"
+    "  links a library that exists only as a .so dynamically (glibc only).\n"
     "       oxcc link --emit=libpython -o libapp.a [the same inputs; no -m/--script]\n"
     "  --emit=libpython writes a static library instead of an executable: the extensions,\n"
     "  the packed resources, libpython and liboxrt, exporting oxcc_app_builtins and\n"
@@ -47,6 +54,8 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
         value("--emit", o.emit)) {
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
+    } else if (value("--plugin", v)) {
+      o.plugins.push_back(absolutePath(v));
     } else if (value("--module", v)) {
       o.modules.push_back(v);
     } else if (value("--pure", v)) {
@@ -59,6 +68,10 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
       o.jobs = std::atoi(v.c_str());
     } else if (a == "--all") {
       o.allModules = true;
+    } else if (a == "--explain") {
+      o.explain = true;
+    } else if (a == "--allow-shared-deps") {
+      o.allowSharedDeps = true;
     } else if (a == "-v" || a == "--verbose") {
       o.verbose = true;
     } else if (a == "-h" || a == "--help") {
@@ -87,7 +100,10 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   else if (o.sharedModules != "memory" && o.sharedModules != "extract" &&
            o.sharedModules != "filesystem")
     error = "--shared-modules is memory, extract or filesystem";
-  else if (o.python != "debian") error = "--python " + o.python + ": only the 'debian' distribution exists so far";
+  else if (o.python != "debian" && o.python.find('-') == std::string::npos &&
+           o.python.find('/') == std::string::npos && !fileExists(o.python))
+    error = "--python " + o.python + ": unknown distribution; use debian, a target triple "
+            "(x86_64-linux-musl) or a distribution's directory";
   if (!error.empty()) return false;
   o.output = absolutePath(o.output);
   if (o.buildDir.empty()) o.buildDir = o.output + ".oxcc-build";

@@ -22,6 +22,9 @@ struct LinkOptions {
   std::string sharedModules = "memory"; // --shared-modules=memory|extract|filesystem
   int jobs = 0;                       // -j N for ninja (0: ninja's default)
   bool verbose = false;               // -v: ninja -v
+  std::vector<std::string> plugins;   // --plugin PATH.so (besides OXCC_PLUGINS, oxcc.toml)
+  bool explain = false;               // --explain: print what each extension's -l resolved to, link nothing
+  bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is linked dynamically
 };
 
 // False with a one-line message naming the bad option and the fix.

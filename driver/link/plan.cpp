@@ -1,9 +1,13 @@
 #include "plan.h"
 
+#include "distribution.h"
+
 #include "elf_file.h"
 #include "fs.h"
+#include "module_deps.h"
 #include "process.h"
 #include "record.h"
+#include "registry.h"
 #include "store.h"
 
 #include <algorithm>
@@ -44,28 +48,6 @@ bool findToolchain(Toolchain &t, std::string &error) {
     }
   if (!fileExists(t.ldDir + "/ld.lld")) {
     error = t.ldDir + "/ld.lld is missing (rebuild or reinstall oxcc)";
-    return false;
-  }
-  return true;
-}
-
-bool findDistribution(const std::string &name, Distribution &d, std::string &error) {
-  if (name != "debian") {
-    error = "unknown Python distribution '" + name + "' (only 'debian' exists so far)";
-    return false;
-  }
-  // Facts about Debian's python3.11-dev (see DESIGN.md): the static library
-  // is not PIC, and needs these libraries, more than python3-config prints.
-  d.name = "debian";
-  d.version = "3.11";
-  d.includeDir = "/usr/include/python3.11";
-  d.staticLib = "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a";
-  d.linkLibs = {"expat", "z", "m", "dl", "pthread", "util"};
-  d.stdlibDir = "/usr/lib/python3.11";
-  d.dynloadDirs = {"/usr/lib/python3.11/lib-dynload"};
-  if (!fileExists(d.staticLib) || !fileExists(d.includeDir + "/Python.h")) {
-    error = "the debian distribution needs python3.11-dev (" + d.staticLib +
-            "); run utils/bootstrap or apt-get install python3.11-dev";
     return false;
   }
   return true;
@@ -143,6 +125,18 @@ bool moduleUnder(const std::string &root, const std::string &module) {
   return fileExists(root + "/" + rel + ".py") || fileExists(root + "/" + rel + "/__init__.py");
 }
 
+// Triples name the same target without their vendor part (clang says
+// x86_64-pc-linux-gnu, gcc x86_64-linux-gnu). An unrecorded target (an
+// extension known only from its .so) is taken to match.
+bool sameTarget(const std::string &recorded, const std::string &dist) {
+  auto canonical = [](const std::string &t) {
+    size_t first = t.find('-'), second = t.find('-', first + 1);
+    bool fourParts = second != std::string::npos && t.find('-', second + 1) != std::string::npos;
+    return fourParts ? t.substr(0, first) + t.substr(second) : t;
+  };
+  return recorded.empty() || canonical(recorded) == canonical(dist);
+}
+
 std::string rebuildHint(const std::string &module) {
   return "rebuild its package with oxcc (`oxcc run -- pip wheel --no-build-isolation "
          "--no-index .`, or CC=oxcc) so that " + module + " is recorded";
@@ -152,8 +146,26 @@ std::string rebuildHint(const std::string &module) {
 
 bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::string &error) {
   plan.options = opts;
-  if (!findToolchain(plan.tools, error) || !findDistribution(opts.python, plan.python, error))
+  if (!findToolchain(plan.tools, error) ||
+      !findDistribution(opts.python, plan.tools, plan.python, error))
     return false;
+  // Everything compiled and linked from here on is for the distribution's
+  // target: its compilers replace the host's.
+  plan.tools.cc = plan.python.cc;
+  plan.tools.cxx = plan.python.cxx;
+  // The prebuilt liboxrt was compiled for Debian's Python: a source
+  // distribution gets its own, built in the build dir (ninja_writer.cpp).
+  if (plan.python.fromSource) {
+    plan.tools.runtimeSources = plan.tools.prefix + "/share/oxcc/runtime";
+    if (!isRegularFile(plan.tools.runtimeSources + "/src/frozen_modules.cpp")) {
+      error = "oxcc's runtime sources are missing (" + plan.tools.runtimeSources +
+              "/src/frozen_modules.cpp); rebuild or reinstall oxcc";
+      return false;
+    }
+    std::string dir = "runtime-" + plan.python.target; // relative: a node of build.ninja
+    plan.tools.runtimeLib = dir + "/liboxrt.a";
+    plan.tools.formatLib = dir + "/liboxrt_format.a";
+  }
 
   // Every record, read once: the newest of each module, and all of them by
   // the sha256 of the .so each produced (to match a wheel's files).
@@ -257,7 +269,6 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
     }
   }
 
-  std::set<std::string> libSeen, dirSeen;
   for (auto &[module, pe] : chosen) {
     pe.initSymbol = uniqueInitSymbol(module);
     for (const auto &id : pe.record.objects) pe.objectPaths.push_back(store.objectPath(id, ".o"));
@@ -269,13 +280,36 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
         error = "module " + module + ": stored object " + p + " is missing; " + rebuildHint(module);
         return false;
       }
-    for (const auto &l : pe.record.libraries)
-      if (libSeen.insert(l).second) plan.libraries.push_back(l);
-    for (const auto &d : pe.record.libraryDirs)
-      if (dirSeen.insert(d).second) plan.libraryDirs.push_back(d);
     plan.cxx |= pe.record.language == "c++";
     plan.extensions.push_back(pe);
   }
+
+  // An extension compiled for another target cannot link: name the fix.
+  for (const auto &e : plan.extensions)
+    if (!sameTarget(e.record.target, plan.python.target)) {
+      error = "module " + e.record.module + " (" + e.origin + ") was built for " +
+              e.record.target + ", but the Python distribution " + plan.python.name + " is for " +
+              plan.python.target + "; rebuild its package for " + plan.python.target + ": `oxcc run " +
+              (plan.python.fromSource ? "--target " + plan.python.target + " " : std::string()) +
+              "-- pip wheel --no-build-isolation --no-index .`";
+      return false;
+    }
+
+  // Exporters before the extensions that call into them; no cycles, no
+  // dependency outside the link.
+  if (!orderByModuleDeps(plan.extensions, error)) return false;
+
+  // Each -l: a static archive into its own extension, or left to the final
+  // link. --explain shows what failed instead of stopping here.
+  if (!resolveLibraryDeps(plan, error) && !opts.explain) return false;
+  error.clear();
+
+  // Plugins' link hook (--plugin, OXCC_PLUGINS, oxcc.toml): notes go to
+  // BUILD_DIR/plugin-notes.txt, link_args to the final link.
+  LinkView view{opts.output, opts.emit, opts.python, opts.buildDir, {}, {}, {}};
+  for (const auto &e : plan.extensions) view.extensions.push_back(e.record.module);
+  if (!loadPluginFiles(opts.plugins, error) || !runLink(view, error)) return false;
+  plan.linkArgs = view.linkArgs;
   return true;
 }
 

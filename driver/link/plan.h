@@ -4,6 +4,7 @@
 // options and the store; the ninja writer only prints it.
 #pragma once
 
+#include "libdeps.h"
 #include "options.h"
 #include "records.h"
 
@@ -14,17 +15,31 @@ namespace oxcc {
 
 class Store;
 
-// A Python to link against (--python). Only "debian" for now: the host's
-// static libpython and its stdlib; stdlib extension modules that Debian
-// ships as .so are packed from lib-dynload and load from memory.
+// A module of a source distribution: a built-in of its libpython (name,
+// init) or a stdlib module left as a shared object (name, path, init).
+struct DistributionModule {
+  std::string name, init, path;
+};
+
+// A Python to link against (--python; distribution.h reads it). "debian":
+// the host's static libpython and its stdlib; stdlib extension modules that
+// Debian ships as .so are packed from lib-dynload and load from memory.
+// Built from source (`oxcc python build`): every stdlib module built in,
+// maybe for another target, whose compilers then build the runtime too.
 struct Distribution {
-  std::string name;
+  std::string name;                   // "debian", or its distribution.yaml
+  std::string target = "x86_64-linux-gnu";
   std::string version;                // "3.11"
   std::string includeDir;
   std::string staticLib;              // libpython3.11.a
-  std::vector<std::string> linkLibs;  // what libpython needs: -lexpat ...
+  std::vector<std::string> linkLibs;  // what libpython needs, as link arguments: -lexpat, /d/libssl.a
+  std::vector<std::string> linkFlags; // for the final link: -static, -Wl,-z,stack-size=...
   std::string stdlibDir;              // embedded as bytecode
   std::vector<std::string> dynloadDirs; // packed as shared libraries (collect --dynload)
+  std::vector<DistributionModule> builtinModules;   // from source: libpython's inittab
+  std::vector<DistributionModule> extensionModules; // from source: left as .so
+  std::string cc, cxx;                // the target's compilers
+  bool fromSource = false;            // liboxrt is compiled for it by the link
 };
 
 // Where oxcc's own parts are, relative to the installed oxcc-tools.
@@ -34,6 +49,9 @@ struct Toolchain {
   std::string runtimeLib;    // liboxrt.a
   std::string formatLib;     // liboxrt_format.a (the packed-resources reader)
   std::string runtimeInclude;
+  // share/oxcc/runtime: liboxrt's sources, compiled by the link for a source
+  // distribution (runtimeLib/formatLib then name its outputs in the build dir).
+  std::string runtimeSources;
   std::string packTool;      // oxrt-pack
   std::string collectScript; // collect_python.py
   std::string python = "/usr/bin/python3";
@@ -47,6 +65,10 @@ struct PlannedExtension {
   std::vector<std::string> objectPaths;  // stored objects, link order
   std::vector<std::string> archivePaths; // stored archives
   std::string origin;      // "store" or the wheel it came from
+  // Its -l libraries, resolved (libdeps.h); the archives among them go into
+  // its partial link, after its own objects and archives.
+  std::vector<LibraryResolution> libraries = {};
+  std::vector<std::string> libraryArchives = {};
 };
 
 struct LinkPlan {
@@ -54,9 +76,12 @@ struct LinkPlan {
   Distribution python;
   Toolchain tools;
   std::vector<PlannedExtension> extensions; // sorted by module name
-  std::vector<std::string> libraries;       // -l, union over extensions, first-seen order
-  std::vector<std::string> libraryDirs;     // -L, likewise
+  // -l/-L the final link still needs (union over extensions, first-seen
+  // order): what is not linked into an extension (libdeps.h).
+  std::vector<std::string> libraries;
+  std::vector<std::string> libraryDirs;
   bool cxx = false;                         // any C++ extension
+  std::vector<std::string> linkArgs;        // extra final-link arguments (plugins' link hook)
 };
 
 // The init symbol an extension gets in the binary: unambiguous for any
@@ -64,7 +89,6 @@ struct LinkPlan {
 std::string uniqueInitSymbol(const std::string &module);
 
 bool findToolchain(Toolchain &tools, std::string &error);
-bool findDistribution(const std::string &name, Distribution &dist, std::string &error);
 
 // Resolves --module/--all/--wheel against the store. Errors name the
 // module, where it came from, and how to rebuild it with oxcc.

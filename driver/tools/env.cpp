@@ -2,6 +2,7 @@
 // build go through oxcc, and the shim that names each extension exactly.
 #include "fs.h"
 #include "process.h"
+#include "target.h"
 #include "tools.h"
 
 #include <cstdio>
@@ -14,8 +15,11 @@ namespace oxcc {
 namespace {
 
 std::string defaultPython() {
+  // OXCC_PYTHON may also name a distribution (a directory) for --target.
   const char *p = getenv("OXCC_PYTHON");
-  return p && *p ? p : "/usr/bin/python3";
+  bool interpreter = p && *p && !std::string(p).ends_with(".yaml") &&
+                     (!fileExists(p) || isRegularFile(p));
+  return interpreter ? p : "/usr/bin/python3";
 }
 
 // The installed shim: next to the binary in both the build tree and an
@@ -84,6 +88,44 @@ bool buildEnv(const std::string &python, Vars &vars, std::string &error) {
   return true;
 }
 
+// Takes "--target T" out of args (default: OXCC_TARGET), and for a target
+// adds what wrapper mode needs so that it reads no file per call: the
+// distribution's include dir and the host interpreter's (to be replaced).
+bool targetEnv(Args &args, const std::string &python, Vars &vars, std::string &error) {
+  const char *env = getenv("OXCC_TARGET");
+  std::string triple = env ? env : "";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--target" && i + 1 < args.size()) {
+      triple = args[i + 1];
+      args.erase(args.begin() + i, args.begin() + i + 2);
+      break;
+    }
+    if (args[i].starts_with("--target=")) {
+      triple = args[i].substr(9);
+      args.erase(args.begin() + i);
+      break;
+    }
+    if (args[i] == "--target") {
+      error = "--target needs a triple (e.g. --target x86_64-linux-musl)";
+      return false;
+    }
+    if (args[i] == "--") break;
+  }
+  if (triple.empty()) return true;
+  Target target;
+  if (!resolveTarget(triple, target, error)) return false;
+  std::string out;
+  if (!askPython(python,
+                 "import sysconfig as s\n"
+                 "p = s.get_paths()\n"
+                 "print(p['include'] + ':' + p['platinclude'])\n",
+                 out, error))
+    return false;
+  vars.push_back({"OXCC_TARGET", triple});
+  vars.push_back({"OXCC_TARGET_INCLUDE", target.includeDir});
+  vars.push_back({"OXCC_TARGET_HOST_INCLUDES", out.substr(0, out.find('\n'))});
+  return true;
+}
 
 } // namespace
 
@@ -91,9 +133,10 @@ int toolEnv(const Args &argsIn) {
   Args args = argsIn;
   std::string python, error;
   if (!takePython(args, python, error)) return fail(2, "oxcc env: " + error);
-  if (!args.empty()) return fail(2, "oxcc env: unknown argument '" + args[0] + "'");
   Vars vars;
   if (!buildEnv(python, vars, error)) return fail(1, "oxcc env: " + error);
+  if (!targetEnv(args, python, vars, error)) return fail(2, "oxcc env: " + error);
+  if (!args.empty()) return fail(2, "oxcc env: unknown argument '" + args[0] + "'");
   for (const auto &[k, v] : vars) printf("export %s=%s\n", k.c_str(), shellQuote(v).c_str());
   return 0;
 }
@@ -102,10 +145,12 @@ int toolRun(const Args &argsIn) {
   Args args = argsIn;
   std::string python, error;
   if (!takePython(args, python, error)) return fail(2, "oxcc run: " + error);
-  if (!args.empty() && args[0] == "--") args.erase(args.begin());
-  if (args.empty()) return fail(2, "usage: oxcc run [--python PY] -- COMMAND [ARGS...]");
   Vars vars;
   if (!buildEnv(python, vars, error)) return fail(1, "oxcc run: " + error);
+  if (!targetEnv(args, python, vars, error)) return fail(2, "oxcc run: " + error);
+  if (!args.empty() && args[0] == "--") args.erase(args.begin());
+  if (args.empty())
+    return fail(2, "usage: oxcc run [--python PY] [--target TRIPLE] -- COMMAND [ARGS...]");
   for (const auto &[k, v] : vars) setenv(k.c_str(), v.c_str(), 1);
   std::string path = findOnPath(args[0]);
   if (path.empty()) return fail(127, "oxcc run: command not found: " + args[0]);

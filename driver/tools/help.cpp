@@ -31,17 +31,28 @@ As a compiler (wrapper mode):
   would record and run, then the compiler's own -### output.
 
 Subcommands:
-  oxcc env [--python PY]        print shell exports (CC, CXX, LDSHARED,
+  oxcc env [--python PY] [--target T]
+                                print shell exports (CC, CXX, LDSHARED,
                                 LDCXXSHARED, PYTHONPATH for the shim)
-  oxcc run [--python PY] -- CMD run CMD with that environment
+  oxcc run [--python PY] [--target T] -- CMD
+                                run CMD with that environment; --target T
+                                cross-builds: T's compiler and the headers of
+                                T's distribution (oxcc python build --target T)
   oxcc list [--json]            the recorded extension modules (newest build of each)
   oxcc link -o APP [--wheel W]... [--module M]... [--all] [--pure DIR]... [-m MOD[:FUNC]]
                                 one executable: the extensions as built-ins, the stdlib
                                 and Python code embedded (oxcc link --help for all options)
   oxcc ld ARGS...               lld's ELF linker, in process
+  oxcc python build --target x86_64-linux-musl|x86_64-linux-gnu [--deps=system]
+                                a static CPython 3.11 from Debian sources, every
+                                stdlib module built in (oxcc python build --help)
+  oxcc python list              the built Python distributions
   oxcc shim install|uninstall|path [--python PY]
                                 put the distutils shim in PY's site-packages
   oxcc store verify             check every record and stored object
+  oxcc store gc [--dry-run] [--grace 24h]
+                                remove objects no extension record references
+                                (spares anything used within the grace period)
   oxcc version                  oxcc's own version (--version is the compiler's)
   oxcc help                     this text
 
@@ -50,7 +61,10 @@ Environment:
   OXCC_CC         the real C compiler (default: first cc on PATH that is not oxcc)
   OXCC_CXX        the real C++ compiler (default: first c++ on PATH)
   OXCC_LAUNCHER   run the compiler behind this launcher (ccache, distcc, icecc)
-  OXCC_TARGET     the target triple to record (default: the compiler's -dumpmachine)
+  OXCC_PLUGINS    plugins to load, colon-separated (also --plugin PATH.so, oxcc.toml)
+  OXCC_TARGET     build for this target (x86_64-linux-musl, x86_64-linux-gnu): its
+                  compiler and its Python distribution's headers; also the triple
+                  recorded (default: the compiler's -dumpmachine)
   OXCC_STRICT=1   a failure to record is an error (default: a warning)
   OXCC_DISABLE=1  run the real compiler only, record nothing
 

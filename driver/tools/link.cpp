@@ -35,6 +35,16 @@ int toolLink(const Args &args) {
   LinkPlan plan;
   if (!planLink(opts, store, plan, error)) return fail(1, "oxcc link: " + error);
 
+  // --explain: what each extension's -l became; nothing is linked.
+  if (opts.explain) {
+    int problems = 0;
+    fputs(explainLibraryDeps(plan, problems).c_str(), stdout);
+    if (problems) return fail(1, "oxcc link: " + std::to_string(problems) +
+                                     " librar" + (problems == 1 ? "y" : "ies") +
+                                     " cannot be linked statically (see above)");
+    return 0;
+  }
+
   // Write the build directory (only what changed).
   if (!writeBuildDir(plan, error)) return fail(1, "oxcc link: " + error);
 

@@ -4,6 +4,7 @@
 #include "tools.h"
 
 #include <cstdio>
+#include <map>
 
 namespace oxcc {
 
@@ -34,6 +35,12 @@ static std::string jsonList(const std::vector<std::string> &v) {
   return out + "]";
 }
 
+static std::string jsonMap(const std::map<std::string, std::string> &m) {
+  std::string out = "{";
+  for (const auto &[k, v] : m) out += (out.size() > 1 ? ", " : "") + jsonString(k) + ": " + jsonString(v);
+  return out + "}";
+}
+
 static void printJson(const std::vector<ExtensionRecord> &exts, const std::string &root) {
   printf("{\"schema\": \"oxcc-list/1\", \"store\": %s, \"extensions\": [", jsonString(root).c_str());
   for (size_t i = 0; i < exts.size(); ++i) {
@@ -41,14 +48,15 @@ static void printJson(const std::vector<ExtensionRecord> &exts, const std::strin
     printf("%s\n  {\"module\": %s, \"init\": %s, \"name_from\": %s, \"language\": %s, "
            "\"target\": %s, \"source_dir\": %s, \"output\": %s, \"objects\": %s, "
            "\"extra_objects\": %s, \"archives\": %s, \"libraries\": %s, \"library_dirs\": %s, "
-           "\"linker_args\": %s, \"shared_inputs\": %s}",
+           "\"linker_args\": %s, \"shared_inputs\": %s, \"notes\": %s}",
            i ? "," : "", jsonString(e.module).c_str(), jsonString(e.init).c_str(),
            jsonString(nameFromString(e.nameFrom)).c_str(), jsonString(e.language).c_str(),
            jsonString(e.target).c_str(), jsonString(e.sourceDir).c_str(),
            jsonString(e.output).c_str(), jsonList(e.objects).c_str(),
            jsonList(e.extraObjects).c_str(), jsonList(e.archives).c_str(),
            jsonList(e.libraries).c_str(), jsonList(e.libraryDirs).c_str(),
-           jsonList(e.linkerArgs).c_str(), jsonList(e.sharedInputs).c_str());
+           jsonList(e.linkerArgs).c_str(), jsonList(e.sharedInputs).c_str(),
+           jsonMap(e.notes).c_str());
   }
   printf("%s]}\n", exts.empty() ? "" : "\n");
 }

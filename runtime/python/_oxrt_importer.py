@@ -28,6 +28,11 @@ _bootstrap = sys.modules['_frozen_importlib']
 _ModuleSpec = _bootstrap.ModuleSpec
 
 MODULE, FILE, SHLIB = 1, 2, 3  # resource kinds
+# The InterpreterConfig fields applied here (see install_main).
+SETTINGS = _oxrt.settings
+# FileAttribute::Unset: no __file__ for modules served from the resources
+# (ModuleSpec sets __file__ from origin only when has_location is true).
+_HAS_LOCATION = SETTINGS['file'] == 'virtual'
 PACKAGE, NAMESPACE = 1, 2    # module flags
 ROOT = _oxrt.root
 _PREFIX = ROOT + '/'
@@ -393,7 +398,7 @@ class OxrtImporter:
         else:
             spec = _Spec(fullname, self, origin=module_path(fullname, flags),
                          is_package=bool(flags & PACKAGE))
-            spec.has_location = True
+            spec.has_location = _HAS_LOCATION
         if flags & PACKAGE:
             spec.submodule_search_locations = [package_dir(fullname)]
         return spec
@@ -573,10 +578,41 @@ def install_main():
     sys.meta_path.insert(_meta_path_index(), _importer)
     # The C traceback printer reads source lines from real files only; the
     # traceback module goes through linecache and loader.get_source().
-    _adopt_frozen_modules()
+    if SETTINGS['memory_importer']:
+        _adopt_frozen_modules()
     if sys.excepthook is sys.__excepthook__:
         sys.excepthook = _excepthook
     _install_site_builtins()
+    _apply_settings()
+
+
+def _apply_settings():
+    """The InterpreterConfig fields that are Python-level state."""
+    if not SETTINGS['filesystem_importer']:
+        sys.meta_path[:] = [f for f in sys.meta_path
+                            if getattr(f, '__name__', None) != 'PathFinder']
+    if SETTINGS['frozen']:
+        sys.frozen = True
+    if SETTINGS['argvb'] is not None:
+        sys.argvb = SETTINGS['argvb']
+    if SETTINGS['modules_dir']:
+        import atexit
+        atexit.register(_write_modules, SETTINGS['modules_dir'])
+    if SETTINGS['mp_start_method']:
+        import multiprocessing
+        multiprocessing.set_start_method(SETTINGS['mp_start_method'], force=True)
+
+
+def _write_modules(directory):
+    """At exit: the names of every imported module, for packaging tools that
+    trim the resources to what a run needed."""
+    import posix
+    path = f'{directory}/modules-{posix.getpid()}.txt'
+    try:
+        with open(path, 'w', encoding='utf-8') as f:
+            f.writelines(name + '\n' for name in sorted(sys.modules))
+    except OSError as e:
+        print(f'oxrt: cannot write the list of loaded modules to {path}: {e}', file=sys.stderr)
 
 
 def _adopt_frozen_modules():

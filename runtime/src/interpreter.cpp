@@ -1,7 +1,5 @@
 #include "interpreter.h"
 
-#include <cstdio>
-
 namespace oxrt {
 
 namespace {
@@ -14,20 +12,31 @@ PyStatus appendPath(PyConfig &config, const std::string &path) {
   return status;
 }
 
+// argv as the char** CPython's byte-argument functions take.
+std::vector<char *> argvPointers(const InterpreterOptions &options) {
+  std::vector<char *> out;
+  for (const std::string &a : options.argv) out.push_back(const_cast<char *>(a.c_str()));
+  if (out.empty()) out.push_back(const_cast<char *>(options.executable.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
 } // namespace
 
-PyStatus initializeCore(const InterpreterOptions &options, int argc, char **argv,
-                        std::wstring &executable) {
+PyStatus preInitialize(const InterpreterOptions &options) {
   // Locale and UTF-8 mode as python3 sets them (the isolated preconfig would
-  // keep the C locale and ASCII stdio), but no PYTHON* variable is read.
+  // keep the C locale and ASCII stdio); PYTHON* variables only for the
+  // python profile.
   PyPreConfig pre;
   PyPreConfig_InitPythonConfig(&pre);
-  pre.use_environment = 0;
-  pre.isolated = !options.pythonCli;
-  pre.parse_argv = options.pythonCli; // -E, -I, -X utf8, -X dev
-  PyStatus status = Py_PreInitializeFromBytesArgs(&pre, argc, argv);
-  if (PyStatus_Exception(status)) return status;
+  pre.use_environment = options.useEnvironment;
+  pre.isolated = !options.parseArgv && !options.useEnvironment;
+  pre.parse_argv = options.parseArgv; // -E, -I, -X utf8, -X dev
+  std::vector<char *> argv = argvPointers(options);
+  return Py_PreInitializeFromBytesArgs(&pre, Py_ssize_t(argv.size() - 1), argv.data());
+}
 
+PyStatus initializeCore(const InterpreterOptions &options, std::wstring &executable) {
   PyConfig config;
   PyConfig_InitIsolatedConfig(&config);
   // A program, not a library: Ctrl-C raises KeyboardInterrupt and SIGPIPE is
@@ -40,8 +49,9 @@ PyStatus initializeCore(const InterpreterOptions &options, int argc, char **argv
   // Stop after the core: the importer must be installed before main
   // initialisation imports encodings.
   config._init_main = 0;
-  config.parse_argv = options.pythonCli;
-  if (options.pythonCli) {
+  config.parse_argv = options.parseArgv;
+  config.use_environment = options.useEnvironment;
+  if (options.parseArgv || options.useEnvironment) {
     // Like `python3 -E -s`: no environment, no user site, but sys.path[0]
     // is the script's directory (or '' for -c, -m and the REPL) as python3
     // users expect; -I or -P turn that off. Embedded modules come first
@@ -50,14 +60,15 @@ PyStatus initializeCore(const InterpreterOptions &options, int argc, char **argv
     config.safe_path = 0;
     config.configure_c_stdio = 1; // -u
   }
+  if (options.optimizationLevel >= 0) config.optimization_level = options.optimizationLevel;
 
-  status = PyConfig_SetBytesArgv(&config, argc, argv);
+  std::vector<char *> argv = argvPointers(options);
+  PyStatus status = PyConfig_SetBytesArgv(&config, Py_ssize_t(argv.size() - 1), argv.data());
   if (!PyStatus_Exception(status))
     status = PyConfig_SetBytesString(&config, &config.executable, options.executable.c_str());
   if (!PyStatus_Exception(status))
     status = PyConfig_SetBytesString(&config, &config.base_executable, options.executable.c_str());
-  // sys.path is fixed here, so getpath computes no search path: the virtual
-  // root (== sys.executable) first, then the extra filesystem paths.
+  // sys.path is fixed here, so getpath computes no search path.
   config.module_search_paths_set = 1;
   // sys.prefix is the executable's directory: with home set, getpath reads
   // no pyvenv.cfg or ._pth and probes no landmark, so nothing on the host
@@ -66,8 +77,7 @@ PyStatus initializeCore(const InterpreterOptions &options, int argc, char **argv
   // _oxrt_importer.install_main() sets sys._stdlib_dir itself.)
   if (!PyStatus_Exception(status))
     status = PyConfig_SetBytesString(&config, &config.home, options.home.c_str());
-  if (!PyStatus_Exception(status)) status = appendPath(config, options.executable);
-  for (const std::string &path : options.extraPaths)
+  for (const std::string &path : options.paths)
     if (!PyStatus_Exception(status)) status = appendPath(config, path);
   if (!PyStatus_Exception(status)) {
     executable = config.executable ? config.executable : L"";
@@ -77,13 +87,14 @@ PyStatus initializeCore(const InterpreterOptions &options, int argc, char **argv
   return status;
 }
 
-int reportStatus(PyStatus status) {
-  if (PyStatus_IsExit(status)) return status.exitcode;
-  if (status.func)
-    std::fprintf(stderr, "oxrt: %s: %s\n", status.func, status.err_msg ? status.err_msg : "error");
-  else
-    std::fprintf(stderr, "oxrt: %s\n", status.err_msg ? status.err_msg : "interpreter start failed");
-  return 1;
+std::string statusMessage(PyStatus status, int &exitCode) {
+  if (PyStatus_IsExit(status)) {
+    exitCode = status.exitcode;
+    return "";
+  }
+  exitCode = 1;
+  std::string msg = status.err_msg ? status.err_msg : "interpreter start failed";
+  return status.func ? std::string(status.func) + ": " + msg : msg;
 }
 
 } // namespace oxrt

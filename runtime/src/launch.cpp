@@ -33,6 +33,10 @@ bool isMultiprocessingChild(int argc, char **argv) {
 }
 
 Entry effectiveEntry(const Entry &configured, int argc, char **argv) {
+  // With sys.frozen set, spawn starts `<exe> --multiprocessing-fork k=v...`
+  // and expects the program to call freeze_support(): do it for the program.
+  if (argc > 1 && std::strcmp(argv[1], "--multiprocessing-fork") == 0)
+    return Entry{Entry::Module, "multiprocessing.spawn", "freeze_support"};
   if (configured.kind != Entry::Python && isMultiprocessingChild(argc, argv)) return Entry{};
   return configured;
 }

@@ -2,7 +2,7 @@
 // Python exists.
 #pragma once
 
-#include "oxrt/app.h"
+#include "oxrt/interpreter.h"
 
 namespace oxrt {
 
@@ -13,7 +13,9 @@ namespace oxrt {
 // python3, whatever the configured entry.
 bool isMultiprocessingChild(int argc, char **argv);
 
-// The configured entry, or Entry::Python for a multiprocessing child.
+// The configured entry, or what a multiprocessing child must run: Python
+// for command lines made for python3, multiprocessing.spawn:freeze_support
+// for `<exe> --multiprocessing-fork ...` (spawn with sys.frozen set).
 Entry effectiveEntry(const Entry &configured, int argc, char **argv);
 
 } // namespace oxrt

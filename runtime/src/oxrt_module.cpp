@@ -1,6 +1,7 @@
 // The `_oxrt` built-in module: what the Python side of the importer
 // (python/_oxrt_importer.py) needs from C++. Lookups go straight to the
 // validated blob; code is unmarshalled from the blob's bytes in place.
+#include "allocator.h"
 #include "runtime_state.h"
 
 #include <marshal.h> // not part of Python.h
@@ -183,6 +184,13 @@ PyObject *fnEntry(PyObject *, PyObject *) {
   return Py_BuildValue("(sss)", kind, e.target.c_str(), e.function.c_str());
 }
 
+// allocators() -> {"raw": name, "mem": name, "obj": name}: who serves each
+// PyMem domain now (InterpreterConfig::allocator, read back).
+PyObject *fnAllocators(PyObject *, PyObject *) {
+  return Py_BuildValue("{ssssss}", "raw", allocatorInUse(PYMEM_DOMAIN_RAW), "mem",
+                       allocatorInUse(PYMEM_DOMAIN_MEM), "obj", allocatorInUse(PYMEM_DOMAIN_OBJ));
+}
+
 PyMethodDef kMethods[] = {
     {"find", (PyCFunction)(void (*)(void))fnFind, METH_FASTCALL,
      "find(kind, key) -> flags of the entry, or None"},
@@ -196,6 +204,8 @@ PyMethodDef kMethods[] = {
     {"builtin_names", fnBuiltinNames, METH_NOARGS, "names of the built-ins the program registered"},
     {"create_builtin", fnCreateBuiltin, METH_O, "create a built-in module for a spec, named in full"},
     {"entry", fnEntry, METH_NOARGS, "(kind, target, function) this process runs"},
+    {"allocators", fnAllocators, METH_NOARGS,
+     "allocators() -> {domain: backend} for the raw, mem and obj domains"},
     {"shared_policy", sharedPolicy, METH_O,
      "shared_policy(name) -> 'memory', 'extract' or 'refuse' for a packed extension module"},
     {"shared_data", sharedData, METH_O,
@@ -212,6 +222,32 @@ PyModuleDef kModule = {
 
 } // namespace
 
+namespace {
+
+// _oxrt.settings: the parts of the InterpreterConfig the Python side applies.
+PyObject *settingsDict(const RuntimeState &s) {
+  PyObject *argvb = Py_None;
+  Py_INCREF(argvb);
+  if (s.argvBytes) {
+    Py_DECREF(argvb);
+    argvb = PyList_New(0);
+    for (const std::string &a : s.argv) {
+      PyObject *b = argvb ? PyBytes_FromStringAndSize(a.data(), Py_ssize_t(a.size())) : nullptr;
+      if (!b || PyList_Append(argvb, b) < 0) Py_CLEAR(argvb);
+      Py_XDECREF(b);
+    }
+    if (!argvb) return nullptr;
+  }
+  return Py_BuildValue("{sOsOsOsssNssss}", "memory_importer", s.memoryImporter ? Py_True : Py_False,
+                       "filesystem_importer", s.filesystemImporter ? Py_True : Py_False,
+                       "frozen", s.sysFrozen ? Py_True : Py_False, "file",
+                       s.fileAttribute == FileAttribute::Unset ? "unset" : "virtual", "argvb",
+                       argvb, "mp_start_method", s.multiprocessingStartMethod.c_str(),
+                       "modules_dir", s.writeModulesDirectory.c_str());
+}
+
+} // namespace
+
 PyObject *initOxrtModule() {
   PyObject *m = PyModule_Create(&kModule);
   if (!m) return nullptr;
@@ -219,6 +255,12 @@ PyObject *initOxrtModule() {
   PyObject *root = PyUnicode_FromWideChar(exe.data(), Py_ssize_t(exe.size()));
   if (!root || PyModule_AddObject(m, "root", root) < 0) {
     Py_XDECREF(root);
+    Py_DECREF(m);
+    return nullptr;
+  }
+  PyObject *settings = settingsDict(runtimeState());
+  if (!settings || PyModule_AddObject(m, "settings", settings) < 0) {
+    Py_XDECREF(settings);
     Py_DECREF(m);
     return nullptr;
   }

@@ -1,11 +1,11 @@
 // The process-wide state that the `_oxrt` module reads: filled once by
-// runApp before the interpreter starts, read-only afterwards.
+// MainInterpreter::create before the interpreter starts, read-only afterwards.
 #pragma once
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include "oxrt/app.h"
+#include "oxrt/interpreter.h"
 #include "packed_resources.h"
 
 #include <map>
@@ -22,6 +22,15 @@ struct RuntimeState {
   // How packed extension modules load (AppConfig, validated by runApp).
   SharedModulePolicy sharedPolicy = SharedModulePolicy::Memory;
   std::map<std::string, SharedModulePolicy, std::less<>> sharedPolicies;
+  // What _oxrt_importer applies (as _oxrt.settings).
+  bool memoryImporter = true;
+  bool filesystemImporter = true;
+  bool sysFrozen = true;
+  FileAttribute fileAttribute = FileAttribute::Virtual;
+  bool argvBytes = false;
+  std::vector<std::string> argv; // raw bytes, for sys.argvb
+  std::string multiprocessingStartMethod;
+  std::string writeModulesDirectory;
 };
 
 RuntimeState &runtimeState();

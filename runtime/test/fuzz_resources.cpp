@@ -1,5 +1,7 @@
-// libFuzzer target for the packed-resources reader. Not built by default:
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
+// libFuzzer target for the packed-resources reader: fuzz-resources, built
+// by fuzz/ (clang-14 with ASan and UBSan) and run by utils/fuzz and the
+// fuzz.short test; seeds in fuzz/seeds/resources/. By hand:
+//   clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
 //     -I runtime/format runtime/format/*.cpp runtime/test/fuzz_resources.cpp -o fuzz_resources
 //   ./fuzz_resources -max_total_time=60
 // Whatever the input, open() either refuses it or every lookup stays inside

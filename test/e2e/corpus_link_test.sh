@@ -40,11 +40,9 @@ fi
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
-t=$(mktemp -d "${TMPDIR:-/tmp}/oxcc-corpus-link.XXXXXX")
-cleanup() {
-  if [[ ${OXCC_KEEP_TMP:-0} == 1 ]]; then echo "kept $t" >&2; else rm -rf "$t"; fi
-}
-trap cleanup EXIT
+# shellcheck source=report_lib.sh
+source "$here/report_lib.sh"
+e2e_workdir corpus-link
 export OXCC_STORE=$t/store
 app=$t/app
 
@@ -66,18 +64,6 @@ declare -A wheel=()
 # the ctest timeout.
 step_timeout=900
 
-passed=0
-failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() {  # WHAT REASON [LOG]
-  echo "FAIL $1: $2"
-  if [[ -n ${3:-} && -s $3 ]]; then tail -n 30 "$3" | sed 's/^/    /'; fi
-  failed=$((failed + 1))
-}
-finish() {
-  echo "$passed passed, $failed failed"
-  exit $((failed > 0))
-}
 
 # Test recipes (tests_NAME SRC DIR PYTHON...) and result readers, shared
 # with corpus_test.sh.

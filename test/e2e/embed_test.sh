@@ -2,10 +2,11 @@
 # Embedding: the cext and clash fixtures are built with oxcc into wheels,
 # `oxcc link --emit=libpython` makes a static library of them, and an
 # out-of-tree CMake project (find_package(oxrt) from the build tree) links it
-# into a program of its own, in C++ and in C. Each program registers two
+# into programs of its own: C++ on oxrt::InterpreterConfig/MainInterpreter,
+# C on the C API, and C++ on the older AppConfig/runApp. Each registers two
 # extension modules of its own (app.native, dotted; appnative_top) next to
-# the app's built-ins, runs the script named on its command line and returns
-# its exit code.
+# the app's built-ins, finds a module in $ORIGIN/pylib, runs the script named
+# on its command line with its allocator and returns its exit code.
 # Usage: embed_test.sh OXCC_BIN_DIR
 set -euo pipefail
 bin=$(cd "$1" && pwd)
@@ -44,6 +45,8 @@ grep -qE ' [DR] oxcc_app_builtins\$' '$tmp/nm' &&
 grep -qE ' [DRT] oxcc_app_resources_start\$' '$tmp/nm' &&
 grep -qE ' [DRT] oxcc_app_resources_end\$' '$tmp/nm' &&
 grep -qE ' T Py_Initialize\$' '$tmp/nm' && grep -qE ' T oxrt_run_app\$' '$tmp/nm' &&
+grep -qE ' T oxrt_interpreter_new\$' '$tmp/nm' && grep -qE ' T mallocx\$' '$tmp/nm' &&
+! grep -qE ' T (malloc|free)\$' '$tmp/nm' &&
 grep -q ' T oxcc_init_4cext9_speedups\$' '$tmp/nm' && ! grep -q ' T PyInit__speedups\$' '$tmp/nm'"
 check "a second link with nothing changed leaves the library alone" bash -c "
 before=\$(stat -c %Y.%s '$lib'); sleep 1
@@ -58,6 +61,14 @@ check "--emit=libpython refuses an entry point" bash -c "
 grep -q 'takes no -m/--script' '$tmp/err'"
 check "--emit=bogus is an error" bash -c "
 ! '$bin/oxcc' link --emit=bogus -o '$tmp/x' 2> '$tmp/err' && grep -q 'exe (the default) or libpython' '$tmp/err'"
+
+check "the default main() of oxcc link is built on InterpreterConfig/MainInterpreter" bash -c "
+'$bin/oxcc' link -o '$tmp/app' ${wheels[*]} --build-dir '$tmp/app-build' > '$tmp/app.log' 2>&1 &&
+grep -q 'oxrt::InterpreterConfig config;' '$tmp/app-build/main.cpp' &&
+grep -q 'oxrt::MainInterpreter::create(config)' '$tmp/app-build/main.cpp' &&
+[[ \$('$tmp/app' -c 'import clash; print(clash.which())') == 'clash 3' ]] &&
+{ '$tmp/app' -c 'raise SystemExit(3)'; [[ \$? -eq 3 ]]; } &&
+[[ \$('$tmp/app' --version) == 'Python 3.11.2' ]]"
 
 # The program's own extension modules, in C.
 mkdir -p "$tmp/proj"
@@ -79,7 +90,67 @@ PyObject *myapp_init_native(void) { return PyModule_Create(&native_def); }
 PyObject *myapp_init_top(void) { return PyModule_Create(&top_def); }
 C
 cat > "$tmp/proj/main.cpp" <<'CPP'
-// An outside program: its own built-ins first, then the app's (libapp.a).
+// An outside program on the interpreter API: its own extension modules
+// (extensionModules), the app's built-ins and resources (libapp.a), a
+// module directory relative to the executable, the jemalloc allocator.
+#include <oxrt/interpreter.h>
+
+#include <cstdio>
+
+extern "C" PyObject *myapp_init_native(void);
+extern "C" PyObject *myapp_init_top(void);
+
+int main(int argc, char **argv) {
+  oxrt::InterpreterConfig config;
+  config.builtins = oxcc_app_builtins;
+  config.extensionModules = {{"app.native", myapp_init_native}, {"appnative_top", myapp_init_top}};
+  config.resources = {oxcc_app_resources_start,
+                      size_t(oxcc_app_resources_end - oxcc_app_resources_start)};
+  config.sysPath = {"$ORIGIN/pylib"};
+  config.allocator = oxrt::Allocator::Jemalloc;
+  config.entry = {oxrt::Entry::Python, "", ""}; // like python3: argv[1] is the script
+  config.setArgv(argc, argv);
+  auto interpreter = oxrt::MainInterpreter::create(config);
+  if (!interpreter) {
+    std::fprintf(stderr, "embedded: %s\n", interpreter.error().c_str());
+    return interpreter.exitCode();
+  }
+  return (*interpreter)->runMain();
+}
+CPP
+cat > "$tmp/proj/main_c.c" <<'CMAIN'
+/* The same program in C, through the C API; the mimalloc allocator. */
+#include <oxrt/oxrt.h>
+
+#include <stdio.h>
+
+PyObject *myapp_init_native(void);
+PyObject *myapp_init_top(void);
+
+int main(int argc, char **argv) {
+  oxrt_config *cfg = oxrt_config_new();
+  if (!cfg || oxrt_config_set_builtins(cfg, oxcc_app_builtins) != 0 ||
+      oxrt_config_add_extension(cfg, "app.native", myapp_init_native) != 0 ||
+      oxrt_config_add_extension(cfg, "appnative_top", myapp_init_top) != 0 ||
+      oxrt_config_set_resources(cfg, oxcc_app_resources_start,
+                                (size_t)(oxcc_app_resources_end - oxcc_app_resources_start)) != 0 ||
+      oxrt_config_add_sys_path(cfg, "$ORIGIN/pylib") != 0 ||
+      oxrt_config_set_allocator(cfg, OXRT_ALLOCATOR_MIMALLOC, 0) != 0 ||
+      oxrt_config_set_argv(cfg, argc, argv) != 0) {
+    fprintf(stderr, "embedded_c: %s\n", oxrt_last_error());
+    return 1;
+  }
+  oxrt_interpreter *interp = oxrt_interpreter_new(cfg);
+  oxrt_config_free(cfg);
+  if (!interp) {
+    fprintf(stderr, "embedded_c: %s\n", oxrt_last_error());
+    return 1;
+  }
+  return oxrt_run(interp); /* finalizes */
+}
+CMAIN
+cat > "$tmp/proj/main_old.cpp" <<'CPP'
+// The older one-call API (AppConfig, runApp) keeps working.
 #include <oxrt/app.h>
 
 #include <vector>
@@ -96,36 +167,10 @@ int main(int argc, char **argv) {
   app.builtins = builtins.data();
   app.resources = {oxcc_app_resources_start,
                    size_t(oxcc_app_resources_end - oxcc_app_resources_start)};
-  app.entry = {oxrt::Entry::Python, "", ""}; // like python3: argv[1] is the script
+  app.filesystemPaths = {"$ORIGIN/pylib"};
   return oxrt::runApp(app, argc, argv);
 }
 CPP
-cat > "$tmp/proj/main_c.c" <<'CMAIN'
-/* The same program in C, through the C API. */
-#include <oxrt/oxrt.h>
-
-#include <stdlib.h>
-
-PyObject *myapp_init_native(void);
-PyObject *myapp_init_top(void);
-
-int main(int argc, char **argv) {
-  size_t n = 0;
-  while (oxcc_app_builtins[n].name) ++n;
-  oxrt_builtin *builtins = calloc(n + 3, sizeof *builtins);
-  builtins[0].name = "app.native";
-  builtins[0].init = myapp_init_native;
-  builtins[1].name = "appnative_top";
-  builtins[1].init = myapp_init_top;
-  for (size_t i = 0; i < n; ++i) builtins[2 + i] = oxcc_app_builtins[i];
-  oxrt_app_config cfg = {0};
-  cfg.builtins = builtins;
-  cfg.resources = oxcc_app_resources_start;
-  cfg.resources_size = (size_t)(oxcc_app_resources_end - oxcc_app_resources_start);
-  cfg.entry_kind = OXRT_ENTRY_PYTHON;
-  return oxrt_run_app(&cfg, argc, argv);
-}
-CMAIN
 cat > "$tmp/proj/CMakeLists.txt" <<CMAKE
 cmake_minimum_required(VERSION 3.20)
 project(embedded LANGUAGES C CXX)
@@ -134,10 +179,14 @@ add_executable(embedded_cxx main.cpp native.c)
 target_link_libraries(embedded_cxx PRIVATE $lib oxrt::oxrt)
 add_executable(embedded_c main_c.c native.c)
 target_link_libraries(embedded_c PRIVATE $lib oxrt::oxrt)
+add_executable(embedded_old main_old.cpp native.c)
+target_link_libraries(embedded_old PRIVATE $lib oxrt::oxrt)
 CMAKE
 check "configure the outside project (find_package(oxrt) from the build tree)" \
   cmake -G Ninja -S "$tmp/proj" -B "$tmp/proj-build" -Doxrt_DIR="$build/lib/cmake/oxrt"
-check "build the C++ and the C program" cmake --build "$tmp/proj-build"
+check "build the C++, the C and the AppConfig program" cmake --build "$tmp/proj-build"
+mkdir -p "$tmp/proj-build/pylib"
+echo 'WHERE = "next to the executable"' > "$tmp/proj-build/pylib/besideexe.py"
 
 cat > "$tmp/script.py" <<'PY'
 import sys
@@ -150,14 +199,20 @@ for m in ("app.native", "appnative_top", "cext._speedups", "clash._speedups"):
     assert sys.modules[m].__spec__.origin == "built-in", m
 import json, decimal   # the packed stdlib, and a lib-dynload module from memory
 assert json.loads("[1]") == [1] and str(decimal.Decimal("1.5") * 2) == "3.0"
-print("embedded ok", sys.argv[1:])
+import besideexe      # $ORIGIN/pylib
+assert besideexe.WHERE == "next to the executable"
+import _oxrt
+alloc = _oxrt.allocators()["obj"]
+print("embedded ok", sys.argv[1:], alloc)
 sys.exit(4)
 PY
 printf 'import app.native\nassert app.native.answer() == 0, "wrong on purpose"\n' > "$tmp/bad.py"
-for prog in embedded_cxx embedded_c; do
+declare -A allocator=([embedded_cxx]=jemalloc [embedded_c]=mimalloc [embedded_old]=default)
+for prog in embedded_cxx embedded_c embedded_old; do
   exe=$tmp/proj-build/$prog
-  check "$prog: own and app built-ins answer, the script's exit code (4)" bash -c "
-out=\$('$exe' '$tmp/script.py' x y); rc=\$?; [[ \$rc -eq 4 && \$out == \"embedded ok ['x', 'y']\" ]] ||
+  check "$prog: own and app built-ins, \$ORIGIN/pylib, ${allocator[$prog]} allocator, exit code 4" bash -c "
+out=\$('$exe' '$tmp/script.py' x y); rc=\$?
+[[ \$rc -eq 4 && \$out == \"embedded ok ['x', 'y'] ${allocator[$prog]}\" ]] ||
 { echo \"rc=\$rc out=\$out\"; exit 1; }"
   check "$prog: a failing script exits 1 with its traceback" bash -c "
 '$exe' '$tmp/bad.py' 2> '$tmp/tb'; rc=\$?; [[ \$rc -eq 1 ]] && grep -q 'wrong on purpose' '$tmp/tb'"

@@ -21,6 +21,8 @@ declare -A modules=(
   [cyext]="cyext.fast"
   [nested]="nested.a._impl nested.b.deep._impl"
   [custombuild]="custombuild._impl"
+  [cypp]="cypp.vec"
+  [cxx2]="cxx2._left cxx2._right"
 )
 
 # build MODE FIXTURE: builds the wheel into $tmp/MODE/FIXTURE/wheel.
@@ -76,13 +78,13 @@ run() { # run DESCRIPTION COMMAND...: PASS/FAIL line, log tail on failure
   fi
 }
 
-for name in cext cxxext cyext nested custombuild; do
+for name in cext cxxext cyext nested custombuild cypp cxx2; do
   run "$name: plain gcc wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build plain $name && install_and_check plain $name"
   run "$name: oxcc run -- pip wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build shim $name && install_and_check shim $name"
   run "$name: recorded with exact names (shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-shim shim ${modules[$name]}"
   # Without the shim C++ extensions link through g++ (setuptools' CXX) and
   # are not seen: that is what the shim is for.
-  [[ $name == cxxext || $name == custombuild ]] && continue
+  [[ $name == cxxext || $name == custombuild || $name == cypp || $name == cxx2 ]] && continue
   run "$name: CC=oxcc pip wheel works (no shim)" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build bare $name && install_and_check bare $name"
   run "$name: recorded with names from build/lib.* (no shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-bare path ${modules[$name]}"
 done
@@ -94,6 +96,11 @@ run "cxxext: language c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list 
 run "custombuild: language c++ (own build_extension)" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"custombuild._impl\", \"init\": \"PyInit__impl\", \"name_from\": \"shim\", \"language\": \"c++\"'"
 # Cython: its objects are recognised, with the .pyx they came from.
 run "cyext: Cython object recognised" bash -c "grep -l 'generator: \"cython 0\.29' $tmp/store-shim/objects/*/*.yaml | xargs grep -q 'generator_source: \".*cyext/fast.pyx\"'"
+# Cython as C++ (`# distutils: language = c++`): the object is c++, made
+# from its .pyx, and the extension is c++; two C++ extensions of one package.
+run "cypp: Cython C++ object recorded as c++ with its .pyx" bash -c "grep -l 'generator_source: \".*cypp/vec.pyx\"' $tmp/store-shim/objects/*/*.yaml | xargs grep -q 'language: \"c++\"'"
+run "cypp: language c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"cypp.vec\", \"init\": \"PyInit_vec\", \"name_from\": \"shim\", \"language\": \"c++\"'"
+run "cxx2: both extensions c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json > $tmp/cxx2.json && grep -q '\"module\": \"cxx2._left\", .*\"language\": \"c++\"' $tmp/cxx2.json && grep -q '\"module\": \"cxx2._right\", .*\"language\": \"c++\"' $tmp/cxx2.json"
 run "stores verify clean" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' store verify && OXCC_STORE=$tmp/store-bare '$bin/oxcc' store verify"
 
 [[ $failures -eq 0 ]]

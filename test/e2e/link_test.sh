@@ -30,7 +30,7 @@ wheel() { # wheel FIXTURE [plain]: builds it into $tmp/wheels (or wheels-plain)
   (cd "$tmp/src-$name" && "${cmd[@]}") > "$tmp/build-$name-$mode.log" 2>&1 ||
     { tail -20 "$tmp/build-$name-$mode.log"; return 1; }
 }
-for f in cext cxxext cyext nested custombuild clash; do check "wheel $f through oxcc" wheel $f; done
+for f in cext cxxext cyext nested custombuild clash cypp cxx2; do check "wheel $f through oxcc" wheel $f; done
 
 app=$tmp/app
 wheels=()
@@ -40,9 +40,9 @@ check "oxcc link (python-like, no entry)" "$bin/oxcc" link -o "$app" "${wheels[@
 
 check "every extension is a built-in with its own answer" "$app" -c '
 import sys
-import cext, cxxext, cyext.fast as f, nested.a, nested.b.deep, custombuild, clash
+import cext, cxxext, cyext.fast as f, nested.a, nested.b.deep, custombuild, clash, cypp, cxx2
 mods = ["cext._speedups", "cxxext._core", "cyext.fast", "nested.a._impl", "nested.b.deep._impl",
-        "custombuild._impl", "clash._speedups"]
+        "custombuild._impl", "clash._speedups", "cypp.vec", "cxx2._left", "cxx2._right"]
 for m in mods:
     mod = sys.modules[m]
     assert mod.__name__ == m, (m, mod.__name__)
@@ -58,6 +58,26 @@ assert cxxext.join_words(["forty", "two"]) == "forty two"
 assert cxxext.safe_parse("42") == 42
 assert cxxext.safe_parse("4x2") == -1 and cxxext.safe_parse("") == -1
 assert cyext.triangle(8) == 36 and cyext.triangle(0) == 0
+print("ok")'
+check "Cython as C++: libcpp containers, C++ exceptions become Python exceptions" "$app" -c '
+import cypp
+assert cypp.total([1, 2, 3, 36]) == 42 and cypp.at([5, 6, 7], 1) == 6
+try: cypp.at([5, 6, 7], 3)
+except IndexError: pass
+else: raise AssertionError("std::out_of_range did not become IndexError")
+try: cypp.parse_positive("4x2")
+except ValueError: pass
+else: raise AssertionError("std::invalid_argument did not become ValueError")
+assert cypp.histogram(["a", "b", "a"]) == {"a": 2, "b": 1}
+print("ok")'
+check "C++ extensions sharing template instantiations: no clash, own handlers" "$app" -c '
+from cxx2 import _left, _right
+import cxxext
+assert _left.side() == "left" and _right.side() == "right"
+assert _left.tally(["a", "b", "a"]) == {"a": 2, "b": 1} and _right.most_common(["a", "b", "b"]) == "b"
+assert _left.total([1, 2, 3]) == 6 and _right.double_total([1, 2, 3]) == 12
+assert _left.tally(["a", ""]) is None and _right.most_common(["a", ""]) == ""
+assert cxxext.safe_parse("4x2") == -1
 print("ok")'
 check "no libpython in ldd" bash -c "! ldd '$app' | grep -q libpython"
 check "no .py/.pyc/.so opened: stdlib .so modules (_json, _decimal...) load from memory" bash -c "

@@ -15,7 +15,8 @@ config.environment["PATH"] = os.pathsep.join(
     [config.oxcc_bin_dir, llvm_bin, os.environ.get("PATH", "/usr/bin:/bin")])
 # Tests must not depend on the caller's compiler choices or store.
 for var in ["OXCC_CC", "OXCC_CXX", "OXCC_LAUNCHER", "OXCC_STORE", "OXCC_TARGET",
-            "OXCC_STRICT", "OXCC_DISABLE", "CC", "CXX", "PYTHONPATH"]:
+            "OXCC_STRICT", "OXCC_DISABLE", "OXCC_PLUGINS",
+            "OXCC_TARGET_INCLUDE", "OXCC_TARGET_HOST_INCLUDES", "OXCC_PYTHON", "OXCC_CACHE", "CC", "CXX", "PYTHONPATH"]:
     config.environment.pop(var, None)
 config.environment["LC_ALL"] = "C"
 

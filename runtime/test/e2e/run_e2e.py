@@ -409,6 +409,21 @@ class Multiprocessing(Base):
         self.assertEqual(out.splitlines()[1:], [self.SQUARES])
         self.assertEqual(out.count('cli main'), 1)
 
+    def test_frozen_spawn_children_are_dispatched(self):
+        # sys.frozen set (InterpreterConfig::sysFrozen): spawn starts
+        # `exe --multiprocessing-fork ...`, which liboxrt runs as
+        # multiprocessing's freeze_support() would. Start method from the
+        # config: spawn. oxrt-embed-bench reads both from its environment.
+        env = {'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8', 'XDG_CACHE_HOME': SCRATCH_CACHE,
+               'OXRT_BENCH_FROZEN': '1'}
+        out = self.ok(run([program('oxrt-embed-bench'), '-c', textwrap.dedent('''
+            import sys, multiprocessing as mp, operator
+            assert sys.frozen and mp.get_start_method() == 'spawn'
+            with mp.Pool(2) as pool:
+                print(pool.starmap(operator.mul, [(i, i) for i in range(10)]))
+        ''')], env=env))
+        self.assertEqual(out, self.SQUARES + '\n')
+
     def test_spawn_pool_from_module_main(self):
         # Children re-import testpkg.__main__ as __mp_main__.
         out = self.ok(run([program('oxrt-e2e-mod'), 'pool']))

@@ -1,0 +1,244 @@
+#include "distribution.h"
+
+#include "fs.h"
+
+#include <cstdlib>
+#include <yaml-cpp/yaml.h>
+
+namespace oxcc {
+
+namespace {
+
+std::string envOr(const char *name, const std::string &fallback) {
+  const char *v = getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// Facts about Debian's python3.11-dev (see DESIGN.md): the static library
+// is not PIC, and needs these libraries, more than python3-config prints.
+bool debianDistribution(const Toolchain &tools, Distribution &d, std::string &error) {
+  d.name = "debian";
+  d.target = "x86_64-linux-gnu";
+  d.version = "3.11";
+  d.includeDir = "/usr/include/python3.11";
+  d.staticLib = "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a";
+  d.linkLibs = {"-lexpat", "-lz", "-lm", "-ldl", "-lpthread", "-lutil"};
+  d.stdlibDir = "/usr/lib/python3.11";
+  d.dynloadDirs = {"/usr/lib/python3.11/lib-dynload"};
+  d.cc = tools.cc;
+  d.cxx = tools.cxx;
+  if (!fileExists(d.staticLib) || !fileExists(d.includeDir + "/Python.h")) {
+    error = "the debian distribution needs python3.11-dev (" + d.staticLib +
+            "); run utils/bootstrap or apt-get install python3.11-dev";
+    return false;
+  }
+  return true;
+}
+
+// Reads typed fields of the manifest's top-level map; the first problem
+// becomes the error.
+struct ManifestReader {
+  const YAML::Node &map;
+  std::string &error;
+
+  const YAML::Node field(const char *key, bool required) {
+    const YAML::Node n = map[key];
+    if (!n && required && error.empty()) error = std::string("missing key '") + key + "'";
+    return n;
+  }
+  std::string str(const char *key, bool required = true) {
+    const YAML::Node n = field(key, required);
+    if (n && !n.IsScalar() && error.empty()) error = std::string("key '") + key + "' is not a string";
+    return n && n.IsScalar() ? n.as<std::string>() : "";
+  }
+  std::vector<std::string> list(const char *key) {
+    std::vector<std::string> out;
+    const YAML::Node n = field(key, false);
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a list";
+      return out;
+    }
+    for (const auto &e : n) {
+      if (!e.IsScalar()) {
+        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
+        return out;
+      }
+      out.push_back(e.as<std::string>());
+    }
+    return out;
+  }
+  std::vector<DistributionModule> modules(const char *key) {
+    std::vector<DistributionModule> out;
+    const YAML::Node n = field(key, false);
+    if (!n || n.IsNull()) return out;
+    if (!n.IsSequence()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a list";
+      return out;
+    }
+    for (const auto &e : n) {
+      if (!e.IsMap() || !e["name"] || !e["name"].IsScalar()) {
+        if (error.empty()) error = std::string("key '") + key + "' holds an entry without a name";
+        return out;
+      }
+      auto scalar = [&](const char *k) {
+        return e[k] && e[k].IsScalar() ? e[k].as<std::string>() : std::string();
+      };
+      out.push_back({scalar("name"), scalar("init"), scalar("path")});
+    }
+    return out;
+  }
+};
+
+// A path of the manifest, relative to its directory unless absolute.
+std::string underManifest(const std::string &dir, const std::string &p) {
+  if (p.empty() || p[0] == '/') return p;
+  return dir + "/" + p;
+}
+
+std::string rebuildHint(const Distribution &d) {
+  return "rebuild it with `oxcc python build --target " + d.target + "`";
+}
+
+// Every file the link will read is there (a half-deleted cache entry, or a
+// manifest edited by hand, fails here rather than in the middle of ninja).
+bool checkFiles(const Distribution &d, std::string &error) {
+  std::vector<std::pair<std::string, std::string>> needed = {
+      {"include_dir", d.includeDir + "/Python.h"},
+      {"static_lib", d.staticLib},
+      {"stdlib_dir", d.stdlibDir + "/os.py"}};
+  for (const auto &l : d.linkLibs)
+    if (!l.starts_with("-")) needed.push_back({"link_libs", l});
+  for (const auto &[key, path] : needed)
+    if (!fileExists(path)) {
+      error = d.name + ": " + key + " names " + path + ", which does not exist; " + rebuildHint(d);
+      return false;
+    }
+  return true;
+}
+
+// The target's compilers: the host's for the host triple, else oxcc's
+// wrappers in libexec/oxcc/target/<triple>/.
+bool targetCompilers(const Toolchain &tools, Distribution &d, std::string &error) {
+  if (d.target == "x86_64-linux-gnu") {
+    d.cc = tools.cc;
+    d.cxx = tools.cxx;
+    return true;
+  }
+  std::string dir = tools.ldDir + "/target/" + d.target;
+  d.cc = dir + "/cc";
+  d.cxx = dir + "/c++";
+  for (const auto *p : {&d.cc, &d.cxx})
+    if (!isRegularFile(*p)) {
+      error = d.name + " is a distribution for " + d.target + ", but this oxcc has no " + *p +
+              " (oxcc knows the targets in " + tools.ldDir + "/target; rebuild or reinstall oxcc)";
+      return false;
+    }
+  return true;
+}
+
+} // namespace
+
+std::string distributionCacheRoot() {
+  std::string xdg = envOr("XDG_CACHE_HOME", envOr("HOME", "/tmp") + "/.cache");
+  return absolutePath(envOr("OXCC_CACHE", xdg + "/oxcc")) + "/python";
+}
+
+bool parseDistribution(const std::string &text, const std::string &path, Distribution &d,
+                       std::string &error) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception &e) {
+    error = path + ": not YAML (" + std::string(e.what()) + ")";
+    return false;
+  }
+  if (!root.IsMap()) {
+    error = path + ": not a distribution manifest (expected a YAML mapping)";
+    return false;
+  }
+  std::string problem;
+  ManifestReader rd{root, problem};
+  std::string format = rd.str("format");
+  if (problem.empty() && format != kDistributionFormat) {
+    error = path + ": unknown format '" + format + "' (this oxcc reads " + kDistributionFormat +
+            "); rebuild the distribution with this oxcc's `oxcc python build`";
+    return false;
+  }
+  const std::string dir = dirName(absolutePath(path));
+  d = Distribution{};
+  d.name = path;
+  d.fromSource = true;
+  d.target = rd.str("target");
+  d.version = rd.str("python_version");
+  d.includeDir = underManifest(dir, rd.str("include_dir"));
+  d.staticLib = underManifest(dir, rd.str("static_lib"));
+  d.stdlibDir = underManifest(dir, rd.str("stdlib_dir"));
+  // "-lm" stays a flag; anything else is a library file.
+  for (const auto &l : rd.list("link_libs"))
+    d.linkLibs.push_back(l.starts_with("-") ? l : underManifest(dir, l));
+  d.linkFlags = rd.list("link_flags");
+  d.builtinModules = rd.modules("builtin_modules");
+  d.extensionModules = rd.modules("extension_modules");
+  for (auto &m : d.extensionModules) m.path = underManifest(dir, m.path);
+  if (problem.empty() && d.target.empty()) problem = "key 'target' is empty";
+  if (!problem.empty()) {
+    error = path + ": " + problem + "; rebuild the distribution with `oxcc python build`";
+    return false;
+  }
+  return true;
+}
+
+bool findDistribution(const std::string &name, const Toolchain &tools, Distribution &d,
+                      std::string &error) {
+  if (name == "debian") return debianDistribution(tools, d, error);
+
+  // A path (directory or manifest) if it exists; else a triple, through
+  // <cache>/python/<triple>.current.
+  std::string yaml;
+  bool byTriple = false;
+  if (isRegularFile(name)) {
+    yaml = absolutePath(name);
+  } else if (isRegularFile(name + "/distribution.yaml")) {
+    yaml = absolutePath(name) + "/distribution.yaml";
+  } else if (name.find('/') != std::string::npos || name.ends_with(".yaml")) {
+    error = "--python " + name + ": no such distribution (neither a distribution.yaml nor a "
+            "directory holding one)";
+    return false;
+  } else if (name.find('-') == std::string::npos) {
+    error = "unknown Python distribution '" + name + "': use debian, a target triple "
+            "(x86_64-linux-musl), or the directory of a distribution";
+    return false;
+  } else {
+    byTriple = true;
+    std::string root = distributionCacheRoot(), current = root + "/" + name + ".current", err;
+    auto dirNameText = readFile(current, err);
+    if (!dirNameText) {
+      error = "no Python distribution for target " + name + " (" + current +
+              " does not exist): build one with `oxcc python build --target " + name +
+              "`, or pass --python DIR";
+      return false;
+    }
+    yaml = root + "/" + trim(*dirNameText) + "/distribution.yaml";
+    if (!isRegularFile(yaml)) {
+      error = yaml + " (named by " + current + ") does not exist: build one with "
+              "`oxcc python build --target " + name + "`";
+      return false;
+    }
+  }
+  auto text = readFile(yaml, error);
+  if (!text || !parseDistribution(*text, yaml, d, error)) return false;
+  if (byTriple && d.target != name) {
+    error = yaml + " is a distribution for " + d.target + ", not " + name + "; " +
+            "build one with `oxcc python build --target " + name + "`";
+    return false;
+  }
+  return checkFiles(d, error) && targetCompilers(tools, d, error);
+}
+
+} // namespace oxcc

@@ -1,0 +1,216 @@
+#include "libdeps.h"
+
+#include "fs.h"
+#include "plan.h"
+#include "process.h"
+
+#include <set>
+
+namespace oxcc {
+
+namespace {
+
+using LibKind = LibraryResolution::Kind;
+
+// Every binary oxcc links has these: the C library and its split-off parts
+// (the distribution's libpython needs them), and the C++/GCC runtime (the
+// final link is g++ with -static-libstdc++ -static-libgcc). Linking a
+// second copy into an extension would only duplicate them.
+bool providedByToolchain(const std::string &name) {
+  static const std::set<std::string> kProvided = {
+      "c", "m", "pthread", "dl", "util", "rt", "stdc++", "gcc", "gcc_s", "gcc_eh"};
+  return kProvided.count(name) > 0;
+}
+
+// Libraries the distribution links into every binary itself: libpython
+// (some extensions link -lpython3.11) and its link_libs (-lexpat, -lz ...).
+bool providedByDistribution(const std::string &name, const Distribution &python) {
+  if (name == "python" + python.version || name == "python3") return true;
+  // linkLibs holds link arguments: "-lexpat", or a source distribution's
+  // own archive "/.../lib/deps/libz.a", which provides -lz just the same.
+  for (const auto &l : python.linkLibs)
+    if (l == name || l == "-l" + name || baseName(l) == "lib" + name + ".a") return true;
+  return false;
+}
+
+void addDir(std::vector<std::string> &dirs, std::set<std::string> &seen, const std::string &dir) {
+  // Resolved, so that /usr/lib/gcc/x86_64-linux-gnu/12/../../../x86_64-linux-gnu
+  // and /usr/lib/x86_64-linux-gnu count once.
+  std::string real = realPath(dir);
+  if (!real.empty() && seen.insert(real).second) dirs.push_back(real);
+}
+
+std::string kindWord(LibKind k) {
+  switch (k) {
+  case LibKind::Archive: return "archive";
+  case LibKind::Provided: return "provided";
+  case LibKind::Shared: return "shared";
+  case LibKind::Missing: return "missing";
+  }
+  return "missing";
+}
+
+} // namespace
+
+std::vector<std::string> systemLibraryDirs(const std::string &cc, const std::string &target) {
+  std::vector<std::string> dirs;
+  std::set<std::string> seen;
+  // The musl target's cc is the host gcc with a specs file: it still lists
+  // glibc's directories, whose archives must never reach a musl binary.
+  if (target.find("musl") != std::string::npos) {
+    for (const char *d : {"/usr/local/musl/lib", "/usr/lib/x86_64-linux-musl"}) addDir(dirs, seen, d);
+    return dirs;
+  }
+  std::string out;
+  // "libraries: =/usr/lib/gcc/x86_64-linux-gnu/12/:/usr/lib/...": the
+  // compiler's own list, the same the real link of the extension searched.
+  std::string path = cc.find('/') == std::string::npos ? findOnPath(cc) : cc;
+  if (!path.empty() && captureOutput({path, {cc, "-print-search-dirs"}}, out)) {
+    size_t at = out.find("libraries: =");
+    if (at != std::string::npos) {
+      size_t end = out.find('\n', at);
+      std::string list = out.substr(at + 12, end == std::string::npos ? end : end - at - 12);
+      size_t start = 0;
+      while (start <= list.size()) {
+        size_t colon = list.find(':', start);
+        if (colon == std::string::npos) colon = list.size();
+        if (colon > start) addDir(dirs, seen, list.substr(start, colon - start));
+        start = colon + 1;
+      }
+    }
+  }
+  // What ld searches when the compiler did not say (or is not gcc).
+  for (const char *d : {"/usr/local/lib/x86_64-linux-gnu", "/usr/local/lib", "/lib/x86_64-linux-gnu",
+                        "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib"})
+    addDir(dirs, seen, d);
+  return dirs;
+}
+
+LibraryResolution resolveLibrary(const std::string &name, const std::vector<std::string> &recordedDirs,
+                                 const std::vector<std::string> &systemDirs) {
+  LibraryResolution r;
+  r.name = name;
+  for (const auto &dirs : {recordedDirs, systemDirs})
+    for (const auto &d : dirs) r.searched.push_back(d);
+  // -l:FILE names the file exactly (ld's syntax); it may be either kind.
+  if (name.starts_with(":")) {
+    std::string file = name.substr(1);
+    for (const auto &d : r.searched)
+      if (isRegularFile(d + "/" + file)) {
+        r.path = d + "/" + file;
+        r.kind = file.ends_with(".a") ? LibKind::Archive : LibKind::Shared;
+        return r;
+      }
+    return r;
+  }
+  // The archive wherever it is, before any shared object: unlike ld, which
+  // takes the first directory holding either, a static binary wants the .a.
+  for (const auto &d : r.searched)
+    if (isRegularFile(d + "/lib" + name + ".a")) {
+      r.kind = LibKind::Archive;
+      r.path = d + "/lib" + name + ".a";
+      return r;
+    }
+  for (const auto &d : r.searched)
+    if (fileExists(d + "/lib" + name + ".so")) {
+      r.kind = LibKind::Shared;
+      r.path = d + "/lib" + name + ".so";
+      return r;
+    }
+  return r;
+}
+
+bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
+  std::vector<std::string> systemDirs;
+  bool systemDirsRead = false;
+  std::set<std::string> libSeen, dirSeen;
+  std::vector<std::string> problems;
+  plan.libraries.clear();
+  plan.libraryDirs.clear();
+  for (auto &e : plan.extensions) {
+    e.libraries.clear();
+    e.libraryArchives.clear();
+    std::set<std::string> archivesSeen;
+    for (const auto &name : e.record.libraries) {
+      LibraryResolution r;
+      if (providedByToolchain(name) || providedByDistribution(name, plan.python)) {
+        r.name = name;
+        r.kind = LibKind::Provided;
+      } else {
+        // Asking the compiler costs a process: only when some library needs it.
+        if (!systemDirsRead) systemDirs = systemLibraryDirs(plan.tools.cc, plan.python.target), systemDirsRead = true;
+        r = resolveLibrary(name, e.record.libraryDirs, systemDirs);
+      }
+      switch (r.kind) {
+      case LibKind::Archive:
+        if (archivesSeen.insert(r.path).second) e.libraryArchives.push_back(r.path);
+        break;
+      case LibKind::Provided:
+        // Left to the final link, which has them anyway (-lm twice is harmless).
+        if (libSeen.insert(name).second) plan.libraries.push_back(name);
+        break;
+      case LibKind::Shared: {
+        bool musl = e.record.target.find("musl") != std::string::npos;
+        if (plan.options.allowSharedDeps && !musl) {
+          // The plain dynamic fallback: the executable needs the .so at run
+          // time (ldd lists it), like the extension did.
+          if (libSeen.insert(name).second) plan.libraries.push_back(name);
+          if (dirSeen.insert(dirName(r.path)).second) plan.libraryDirs.push_back(dirName(r.path));
+          break;
+        }
+        std::string p = "module " + e.record.module + " links -l" + name + ", which exists only as "
+                        "a shared library (" + r.path + "); no lib" + name + ".a in:";
+        for (const auto &d : r.searched) p += "\n    " + d;
+        p += musl ? "\n  fix: install or build a static lib" + name + ".a for the target (a static "
+                    "musl binary cannot load shared libraries)"
+                  : "\n  fix: install the -dev package that ships lib" + name + ".a (e.g. apt-get "
+                    "install lib" + name + "-dev), or pass --allow-shared-deps to link it "
+                    "dynamically (the executable then needs lib" + name + ".so at run time)";
+        problems.push_back(p);
+        break;
+      }
+      case LibKind::Missing: {
+        std::string p = "module " + e.record.module + " links -l" + name +
+                        ", but neither lib" + name + ".a nor lib" + name + ".so is in:";
+        for (const auto &d : r.searched) p += "\n    " + d;
+        p += "\n  fix: install the -dev package that ships lib" + name +
+             ".a (e.g. apt-get install lib" + name + "-dev)";
+        problems.push_back(p);
+        break;
+      }
+      }
+      e.libraries.push_back(std::move(r));
+    }
+  }
+  if (problems.empty()) return true;
+  error = "cannot link every extension's libraries statically:";
+  for (const auto &p : problems) error += "\n  " + p;
+  return false;
+}
+
+std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
+  std::string s;
+  problems = 0;
+  for (const auto &e : plan.extensions) {
+    s += e.record.module + " (" + e.origin + ")";
+    if (e.libraries.empty()) s += ": no -l libraries";
+    s += "\n";
+    for (const auto &r : e.libraries) {
+      s += "  -l" + r.name + ": " + kindWord(r.kind);
+      if (r.kind == LibKind::Archive) s += " " + r.path + " (linked into " + e.record.module + ")";
+      if (r.kind == LibKind::Provided) s += " (by the distribution or the C toolchain; final link)";
+      bool dynamic = plan.options.allowSharedDeps && e.record.target.find("musl") == std::string::npos;
+      if (r.kind == LibKind::Shared)
+        s += " " + r.path + (dynamic ? " (linked dynamically: --allow-shared-deps)"
+                                     : " (refused: no static archive)");
+      if (r.kind == LibKind::Missing) s += " (not found)";
+      problems += r.kind == LibKind::Missing || (r.kind == LibKind::Shared && !dynamic);
+      s += "\n";
+    }
+    for (const auto &m : e.record.linkModules) s += "  calls into " + m + " (--oxcc-link-module)\n";
+    for (const auto &x : e.record.exports) s += "  exports " + x + "\n";
+  }
+  return s;
+}
+
+} // namespace oxcc

@@ -1,0 +1,63 @@
+// Building extensions for another target (`oxcc run --target T`, or
+// OXCC_TARGET=T with CC=oxcc): pip and setuptools run on the host Python,
+// but every compiler call uses the target's compiler and the target
+// distribution's Python headers instead of the host interpreter's.
+//
+// Wrapper mode reads no YAML: `oxcc run/env --target` resolve the
+// distribution once and pass its include directory down in
+// OXCC_TARGET_INCLUDE (with the host's include directories, from sysconfig,
+// in OXCC_TARGET_HOST_INCLUDES). A bare OXCC_TARGET falls back to reading
+// two lines per call (<cache>/python/T.current, then the `include_dir:`
+// line of distribution.yaml).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace oxcc {
+
+// The host's own triple: its compiler is the host gcc/g++ (no target
+// toolchain directory needed).
+inline constexpr const char *kHostTriple = "x86_64-linux-gnu";
+
+struct Target {
+  std::string triple;     // "" when no target is set: a host build, unchanged
+  std::string cc, cxx;    // the target's compilers; "" for the host triple
+  std::string includeDir; // absolute: the distribution's Python.h and pyconfig.h
+  // The host interpreter's include directories (INCLUDEPY, platinclude) to
+  // replace; empty: recognise them (python3* directories holding Python.h
+  // or pyconfig.h).
+  std::vector<std::string> hostIncludes;
+};
+
+// libexec/oxcc/target/<triple>/ next to this oxcc.
+std::string targetToolchainDir(const std::string &triple);
+
+// The distribution for `triple`: OXCC_PYTHON when it names a distribution
+// (its directory or its distribution.yaml), else <cache>/python/<triple>.current.
+// Fills target.includeDir; false + an error naming the fix.
+bool findTargetDistribution(const std::string &triple, Target &target, std::string &error);
+
+// Everything but hostIncludes, for `oxcc run/env --target TRIPLE`: the
+// triple must be known and have a built distribution.
+bool resolveTarget(const std::string &triple, Target &target, std::string &error);
+
+// Wrapper mode: the target from OXCC_TARGET (and what `oxcc run --target`
+// resolved). True with an empty triple when none is set.
+bool targetFromEnv(Target &target, std::string &error);
+
+// Wrapper mode, before argv is read: with OXCC_TARGET set, the target's
+// Python headers replace the host's in `args`, and `compilerOverride` names
+// the target's compiler (its c++ for the C++ driver, and for a C-driver call
+// whose sources are all C++: setuptools compiles .cpp files with CC, which
+// gcc runs as C++ by suffix but a target's cc may not), and -L of the host's
+// system library directories is dropped (glibc's libc.so lives there). False + an error for
+// an unknown target, a missing distribution or compiler.
+bool applyTarget(bool cxxDriver, std::vector<std::string> &args, std::string &compilerOverride,
+                 std::string &error);
+
+// Replaces each -I/-isystem/-idirafter of a host Python include directory
+// in `args` with target.includeDir.
+void swapPythonIncludes(const Target &target, std::vector<std::string> &args);
+
+} // namespace oxcc

@@ -1,0 +1,334 @@
+"""`oxcc python build`: the whole pipeline, in order, in build()."""
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+
+import cpython
+import deps as deps_mod
+import manifest
+import sources
+import targets
+from common import (BUILDER_VERSION, PybuildError, StepLog, Timer, UsageError,
+                    progress, python_root, sha256_file)
+
+# --deps=system: Debian's static archives and the -dev package of each.
+SYSTEM_LIBS = {"z": "zlib1g-dev", "bz2": "libbz2-dev", "lzma": "liblzma-dev",
+               "ffi": "libffi-dev", "sqlite3": "libsqlite3-dev", "ssl": "libssl-dev",
+               "crypto": "libssl-dev"}
+SYSTEM_LIBDIR = "/usr/lib/x86_64-linux-gnu"
+
+
+@dataclass
+class Deps:
+    mode: str                                   # source | system
+    prefix: dict = field(default_factory=dict)  # package -> install prefix
+    libs: set = field(default_factory=set)      # -l names the dist must carry
+    sources: list = field(default_factory=list)
+
+
+@dataclass
+class Build:
+    """Everything the steps share; set up once from the options."""
+    opts: object
+    target: targets.Target
+    root: str
+    python: sources.Source = None
+    dep_sources: dict = field(default_factory=dict)   # package -> Source
+    recipes: list = field(default_factory=list)
+    deps: Deps = None
+    key: str = ""
+    work: str = ""
+    src: str = ""
+    step_no: int = 0
+    step_count: int = 0
+    times: list = field(default_factory=list)
+
+    def log(self, step):
+        return StepLog(os.path.join(self.root, "logs", f"{self.target.name}-{step}.log"), step)
+
+    def say(self, what):
+        progress(f"[{self.step_no}/{self.step_count}] {what}")
+
+
+def build(opts):
+    """Builds (or finds) the distribution and returns its directory."""
+    # Bad input is rejected before anything is fetched or built (exit 2).
+    b = Build(opts, targets.resolve(opts.target, opts.deps), python_root())
+    if opts.source:
+        b.python = sources.from_tarball(opts.source)
+    b.recipes = [] if opts.deps == "system" else [
+        r for r in deps_mod.RECIPES if r["package"] not in opts.without]
+    b.step_count = 1 + len(b.recipes) + (1 if opts.deps == "system" else 0) + 3
+    os.makedirs(b.root, exist_ok=True)
+
+    # One build per target at a time; a waiting call then finds the result.
+    with open(os.path.join(b.root, f".lock-{b.target.name}"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fetch_sources(b)
+        b.key = cache_key(b)
+        final = os.path.join(b.root, f"{b.target.name}-{b.python.upstream}-{b.key[:12]}")
+        if os.path.isfile(os.path.join(final, "distribution.yaml")):
+            progress(f"oxcc python: {os.path.basename(final)} is up to date")
+            set_current(b, final)
+            return final
+
+        b.work = tempfile.mkdtemp(prefix=f".tmp-{b.target.name}-", dir=b.root)
+        try:
+            # Libraries first: CPython's configure enables a module only if
+            # its library links.
+            if opts.deps == "system":
+                b.deps = check_system_libs(b)
+            else:
+                b.deps = build_deps(b)
+            configure_cpython(b)
+            make_cpython(b)
+            dist = install_distribution(b)
+            os.rename(dist, final)
+        except BaseException:
+            if opts.keep_work:
+                progress(f"oxcc python: build tree kept: {b.work}")
+            else:
+                shutil.rmtree(b.work, ignore_errors=True)
+            raise
+        shutil.rmtree(b.work, ignore_errors=True)
+        set_current(b, final)
+        total = sum(t for _, t in b.times)
+        progress("oxcc python: built in " + ", ".join(f"{n} {t:.0f}s" for n, t in b.times)
+                 + f"; total {total:.0f}s")
+        return final
+
+
+def fetch_sources(b):
+    """Debian source packages (cached in ${cache}/sources, sha256-checked)."""
+    b.step_no += 1
+    names = ([] if b.python else [b.opts.source_package]) + [r["package"] for r in b.recipes]
+    b.say(f"sources: {', '.join(names) or 'none to fetch'}")
+    t = Timer()
+    if not b.python:
+        b.python = sources.fetch(b.opts.source_package)
+        if not b.python.upstream.startswith("3.11."):
+            raise UsageError(f"source package {b.opts.source_package} holds CPython "
+                             f"{b.python.upstream}; only 3.11.x is supported")
+    for r in b.recipes:
+        b.dep_sources[r["package"]] = sources.fetch(r["package"])
+    b.times.append(("sources", t.seconds()))
+
+
+def cache_key(b):
+    """sha256 over every input that changes what is built."""
+    inputs = {
+        "builder": BUILDER_VERSION, "target": b.target.name, "cc": b.target.cc_identity,
+        "deps": b.opts.deps, "without": sorted(b.opts.without),
+        "python": b.python.sha256,
+        "libs": {p: [s.sha256, next(r["recipe"] for r in b.recipes if r["package"] == p)]
+                 for p, s in b.dep_sources.items()},
+    }
+    if b.opts.deps == "system":
+        inputs["system"] = system_lib_versions()
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def build_deps(b):
+    """Each library into its own cached prefix under <root>/deps."""
+    d = Deps("source")
+    for r in b.recipes:
+        b.step_no += 1
+        src = b.dep_sources[r["package"]]
+        label = f"{r['package']} {src.upstream}"
+        key = hashlib.sha256(json.dumps(
+            [BUILDER_VERSION, r["recipe"], b.target.name, b.target.cc_identity,
+             src.sha256]).encode()).hexdigest()
+        prefix = os.path.join(b.root, "deps", f"{b.target.name}-{r['package']}-"
+                              f"{src.upstream}-{key[:12]}")
+        d.prefix[r["package"]] = prefix
+        d.libs.update(r["libs"])
+        d.sources.append(src.manifest_entry())
+        if os.path.isdir(prefix):
+            b.say(f"{label}: cached")
+            continue
+        b.say(f"{label}: build")
+        t = Timer()
+        log = b.log(r["package"])
+        tmp_prefix = os.path.join(b.work, "prefix-" + r["package"])
+        try:
+            tree = sources.extract(src, os.path.join(b.work, "src-" + r["package"]), log)
+            r["build"](tree, tmp_prefix, b.target, b.opts.jobs, log)
+        finally:
+            log.close()
+        # Configure scripts bake the prefix into .pc/.la files only; the
+        # archives and headers do not care that it moves.
+        os.makedirs(os.path.dirname(prefix), exist_ok=True)
+        os.rename(tmp_prefix, prefix)
+        b.times.append((r["package"], t.seconds()))
+    return d
+
+
+def system_lib_versions():
+    pkgs = sorted(set(SYSTEM_LIBS.values()))
+    r = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n", *pkgs],
+                       capture_output=True, text=True)
+    return dict(line.split(" ", 1) for line in r.stdout.splitlines() if " " in line)
+
+
+def check_system_libs(b):
+    """--deps=system: Debian's static archives must be installed."""
+    b.step_no += 1
+    b.say("system libraries: check Debian's static archives")
+    d = Deps("system", libs=set(SYSTEM_LIBS))
+    versions = system_lib_versions()
+    missing = sorted({pkg for lib, pkg in SYSTEM_LIBS.items()
+                      if not os.path.isfile(f"{SYSTEM_LIBDIR}/lib{lib}.a")})
+    if missing:
+        raise UsageError("--deps=system needs the static archives of "
+                         + ", ".join(missing) + f" (apt-get install {' '.join(missing)}; "
+                         "utils/bootstrap installs them)")
+    for lib, pkg in sorted(SYSTEM_LIBS.items()):
+        path = f"{SYSTEM_LIBDIR}/lib{lib}.a"
+        d.sources.append({"name": pkg, "version": versions.get(pkg, "?"),
+                          "file": path, "sha256": sha256_file(path)})
+    return d
+
+
+def configure_cpython(b):
+    b.step_no += 1
+    b.say(f"cpython {b.python.upstream}: configure")
+    t = Timer()
+    log = b.log("cpython-configure")
+    try:
+        b.src = sources.extract(b.python, os.path.join(b.work, "cpython"), log)
+        cpython.configure(b.src, b.target, b.deps, b.opts.without, log)
+        cpython.write_setup_local(b.src, b.target, b.deps, b.opts.without, log)
+    finally:
+        log.close()
+    b.times.append(("cpython-configure", t.seconds()))
+
+
+def make_cpython(b):
+    b.step_no += 1
+    b.say(f"cpython {b.python.upstream}: make (every module built in)")
+    t = Timer()
+    log = b.log("cpython-make")
+    try:
+        cpython.make(b.src, b.target, b.opts.jobs, log)
+    finally:
+        log.close()
+    b.times.append(("cpython-make", t.seconds()))
+
+
+def install_distribution(b):
+    """Lays the distribution out in a temp dir; distribution.yaml last."""
+    b.step_no += 1
+    b.say("install: distribution and manifest")
+    t = Timer()
+    log = b.log("install")
+    try:
+        dist = os.path.join(b.work, "dist")
+        src = b.src
+        ver = "3.11"
+        os.makedirs(os.path.join(dist, "bin"))
+        shutil.copy2(os.path.join(src, "python"), os.path.join(dist, "bin", f"python{ver}"))
+        log.run(["strip", os.path.join(dist, "bin", f"python{ver}")])
+        os.symlink(f"python{ver}", os.path.join(dist, "bin", "python3"))
+
+        inc = os.path.join(dist, "include", f"python{ver}")
+        shutil.copytree(os.path.join(src, "Include"), inc)
+        shutil.copy2(os.path.join(src, "pyconfig.h"), inc)
+        os.makedirs(os.path.join(dist, "lib", "deps"))
+        shutil.copy2(os.path.join(src, f"libpython{ver}.a"), os.path.join(dist, "lib"))
+
+        stdlib = os.path.join(dist, "lib", f"python{ver}")
+        shutil.copytree(os.path.join(src, "Lib"), stdlib, ignore=_not_installed)
+        with open(os.path.join(src, "pybuilddir.txt")) as f:
+            builddir = os.path.join(src, f.read().strip())
+        for name in os.listdir(builddir):
+            if name.startswith("_sysconfigdata") and name.endswith(".py"):
+                shutil.copy2(os.path.join(builddir, name), stdlib)
+        # getpath looks for lib-dynload to find exec_prefix; it stays empty.
+        os.makedirs(os.path.join(stdlib, "lib-dynload"))
+
+        link_libs = _link_libs(b, dist, log)
+        builtins = cpython.builtin_modules(src)
+        fields = {
+            "format": manifest.FORMAT,
+            "target": b.target.name,
+            "python_version": ver,
+            "python_full_version": b.python.upstream,
+            "key": b.key,
+            "cc": b.target.cc,
+            "include_dir": f"include/python{ver}",
+            "static_lib": f"lib/libpython{ver}.a",
+            "link_libs": link_libs,
+            "link_flags": b.target.link_flags,
+            "stdlib_dir": f"lib/python{ver}",
+            "python_exe": f"bin/python{ver}",
+            "builtin_modules": [{"name": n, "init": i} for n, i in builtins],
+            "extension_modules": [],
+            "sources": [b.python.manifest_entry()] + b.deps.sources,
+            "bundled": ["expat (CPython's Modules/expat)",
+                        "mpdecimal (CPython's Modules/_decimal/libmpdec)"],
+            "deps": b.deps.mode,
+        }
+        manifest.write(os.path.join(dist, "distribution.yaml"), fields)
+    finally:
+        log.close()
+    b.times.append(("install", t.seconds()))
+    return dist
+
+
+def _not_installed(d, names):
+    # Test suites and caches are not part of a distribution.
+    return [n for n in names if n in ("test", "tests", "idle_test", "__pycache__")]
+
+
+def _link_libs(b, dist, log):
+    """libpython's link line, from the Makefile (LIBS MODLIBS SYSLIBS), with
+    every library built here copied into lib/deps and named by path."""
+    v = cpython.make_vars(b.src, ["LIBS", "MODLIBS", "SYSLIBS"], log)
+    words = " ".join(v.get(n, "") for n in ("LIBS", "MODLIBS", "SYSLIBS")).split()
+    search, out = [], []
+    for w in words:
+        if w.startswith("-L"):
+            search.append(w[2:])
+        elif w.startswith("-l") and w[2:] in b.deps.libs:
+            out.append(_copy_archive(_find_archive(b, w[2:], search), dist))
+        elif w.endswith(".a"):
+            out.append(_copy_archive(os.path.join(b.src, w), dist))
+        else:
+            out.append(w)
+    out += ["-lm", "-lpthread", "-lutil"] + ([] if b.target.musl else ["-ldl"])
+    # Keep the last of duplicates: every library still follows its users.
+    seen, kept = set(), []
+    for w in reversed(out):
+        if w not in seen:
+            seen.add(w)
+            kept.append(w)
+    return list(reversed(kept))
+
+
+def _find_archive(b, name, search):
+    dirs = search + ([SYSTEM_LIBDIR] if b.deps.mode == "system" else [])
+    for d in dirs:
+        p = os.path.join(d, f"lib{name}.a")
+        if os.path.isfile(p):
+            return p
+    raise PybuildError(f"install: lib{name}.a not found in {', '.join(dirs) or 'any -L dir'}")
+
+
+def _copy_archive(path, dist):
+    rel = os.path.join("lib", "deps", os.path.basename(path))
+    shutil.copy2(path, os.path.join(dist, rel))
+    return rel
+
+
+def set_current(b, final):
+    """<root>/<target>.current names the newest finished build (atomic)."""
+    cur = os.path.join(b.root, f"{b.target.name}.current")
+    tmp = f"{cur}.tmp{os.getpid()}"
+    with open(tmp, "w") as f:
+        f.write(os.path.basename(final) + "\n")
+    os.replace(tmp, cur)

@@ -1,0 +1,150 @@
+"""CPython 3.11 from source, every stdlib extension module built in.
+
+configure runs with MODULE_BUILDTYPE=static, so the Modules/Setup.stdlib it
+writes lists the enabled modules under *static*; those lines (plus _ctypes,
+which 3.11 builds only through setup.py) become Modules/Setup.local, which
+makesetup compiles into libpython3.11.a. Only `make python` runs: setup.py
+(sharedmods) never does, so no .so is built and the executable's -static
+(LDFLAGS_NODIST, not recorded in sysconfig) reaches no shared link.
+"""
+import os
+import re
+import shutil
+import subprocess
+
+from common import PybuildError
+
+# Modules that must be built in; a missing one fails the build naming its
+# library instead of producing a distribution without it.
+REQUIRED = {
+    "zlib": "zlib", "_bz2": "bzip2", "_lzma": "xz-utils", "_sqlite3": "sqlite3",
+    "_ssl": "openssl", "_hashlib": "openssl", "_decimal": "bundled libmpdec",
+    "_json": "-", "pyexpat": "bundled expat",
+}
+# Left out on every target so every distribution has the same module set:
+# they need libraries that are not built here (gdbm, nsl, libuuid: uuid
+# falls back to pure Python; libcrypt: musl's configure finds no crypt_r,
+# and the module is deprecated) or are test modules.
+NOT_BUILT = ["_gdbm", "nis", "_uuid", "_crypt", "_tkinter", "_dbm", "readline",
+             "_curses", "_curses_panel"]
+
+
+def configure(src, target, deps, without, log):
+    env = dict(os.environ)
+    env.pop("PKG_CONFIG_PATH", None)
+    env.update(CC=target.cc, MODULE_BUILDTYPE="static")
+    for mod in NOT_BUILT:
+        env[f"py_cv_module_{mod}"] = "n/a"
+    args = ["./configure", "--disable-shared", "--without-ensurepip", "--with-readline=no",
+            "--disable-test-modules", "--prefix=/nonexistent"]
+    if deps.mode == "source":
+        # Every library comes from its own prefix; pkg-config must not find
+        # the host's (glibc) ones.
+        env["PKG_CONFIG_LIBDIR"] = os.path.join(src, ".no-pkgconfig")
+        for var, (pkg, libs) in {"ZLIB": ("zlib", "-lz"), "BZIP2": ("bzip2", "-lbz2"),
+                                 "LIBLZMA": ("xz-utils", "-llzma"),
+                                 "LIBFFI": ("libffi", "-lffi"),
+                                 "LIBSQLITE3": ("sqlite3", "-lsqlite3 -lm")}.items():
+            p = deps.prefix[pkg]
+            env[f"{var}_CFLAGS"] = f"-I{p}/include"
+            env[f"{var}_LIBS"] = f"-L{p}/lib {libs}"
+        if "openssl" not in without:
+            args += [f"--with-openssl={deps.prefix['openssl']}", "--with-openssl-rpath=no"]
+    if "openssl" in without:
+        env["py_cv_module__ssl"] = "n/a"
+        env["py_cv_module__hashlib"] = "n/a"
+    log.run(args, cwd=src, env=env)
+
+
+def write_setup_local(src, target, deps, without, log):
+    """Modules/Setup.local: the configured Setup.stdlib's *static* section,
+    plus _ctypes."""
+    with open(os.path.join(src, "Modules/Setup.stdlib")) as f:
+        lines = f.read().splitlines()
+    state = _module_states(src)
+    missing = sorted(m for m, pkg in REQUIRED.items()
+                     if state.get(m) != "yes" and not (pkg == "openssl" and "openssl" in without))
+    if missing:
+        raise PybuildError(
+            "configure did not enable " + ", ".join(
+                f"{m} (needs {REQUIRED[m]}: {state.get(m, 'unknown')})" for m in missing)
+            + f"; see {log.path} and {src}/config.log")
+    out, in_static = ["# Written by oxcc python build: every module built in.", "*static*"], False
+    for line in lines:
+        s = line.strip()
+        if s == "*static*":
+            in_static = True
+        elif s.startswith("*"):
+            in_static = False
+        elif in_static and s and not s.startswith("#"):
+            out.append(s)
+    out.append(_ctypes_line(src, target, deps))
+    with open(os.path.join(src, "Modules/Setup.local"), "w") as f:
+        f.write("\n".join(out) + "\n")
+    log.note("Modules/Setup.local:\n" + "\n".join(out))
+
+
+def _ctypes_line(src, target, deps):
+    """_ctypes' Setup line. makesetup reads a line holding '=' as a Makefile
+    variable, so -DNAME=VALUE flags go into OXCC_CTYPES_CFLAGS."""
+    cflags = [
+        # libffi 3.4 has all three (setup.py greps ffi.h for them).
+        "-DHAVE_FFI_PREP_CIF_VAR=1", "-DHAVE_FFI_PREP_CLOSURE_LOC=1",
+        "-DHAVE_FFI_CLOSURE_ALLOC=1"]
+    words = ["_ctypes", "_ctypes/_ctypes.c", "_ctypes/callbacks.c", "_ctypes/callproc.c",
+             "_ctypes/stgdict.c", "_ctypes/cfield.c", "$(OXCC_CTYPES_CFLAGS)"]
+    if deps.mode == "source":
+        cflags.append(f"-I{deps.prefix['libffi']}/include")
+        words.append(f"-L{deps.prefix['libffi']}/lib")
+    words.append("-lffi")
+    if target.musl:
+        # A build-time define, not a patch: see oxcc_static_dlopen.c.
+        here = os.path.dirname(os.path.abspath(__file__))
+        shutil.copy(os.path.join(here, "oxcc_static_dlopen.c"),
+                    os.path.join(src, "Modules/_ctypes/oxcc_static_dlopen.c"))
+        words.insert(6, "_ctypes/oxcc_static_dlopen.c")
+        cflags.append("-Ddlopen=oxcc_static_dlopen")
+    else:
+        words.append("-ldl")
+    return f"OXCC_CTYPES_CFLAGS={' '.join(cflags)}\n" + " ".join(words)
+
+
+def _module_states(src):
+    """{module: yes|missing|disabled|n/a} from the configured Makefile."""
+    states = {}
+    with open(os.path.join(src, "Makefile")) as f:
+        for m in re.finditer(r"^MODULE_(\w+)_STATE=(\S*)", f.read(), re.M):
+            states[m.group(1).lower()] = m.group(2)
+    return states
+
+
+def make(src, target, jobs, log):
+    # The executable is static; LDFLAGS_NODIST keeps -static out of the
+    # LDFLAGS that sysconfig records for extension (shared) links.
+    nodist = " ".join(target.exe_link_flags)
+    log.run(["make", f"-j{jobs}", f"LDFLAGS_NODIST={nodist}", "python", "pybuilddir.txt"],
+            cwd=src)
+
+
+def make_vars(src, names, log):
+    """Expanded values of Makefile variables."""
+    mk = os.path.join(src, ".oxcc-print.mk")
+    with open(mk, "w") as f:
+        f.write("oxcc-print:\n" + "".join(f"\t@echo '{n}=$({n})'\n" for n in names))
+    r = subprocess.run(["make", "-s", "-f", "Makefile", "-f", mk, "oxcc-print"], cwd=src,
+                       capture_output=True, text=True)
+    log.note(r.stdout + r.stderr)
+    values = {}
+    for line in r.stdout.splitlines():
+        k, _, v = line.partition("=")
+        values[k] = v
+    return values
+
+
+def builtin_modules(src):
+    """[(name, init)] of the inittab in Modules/config.c, sorted."""
+    with open(os.path.join(src, "Modules/config.c")) as f:
+        text = f.read()
+    text = text[text.index("_PyImport_Inittab"):]
+    mods = re.findall(r'\{"([\w.]+)",\s*(\w+)\}', text)
+    return sorted((n, i) for n, i in mods if i != "NULL")

@@ -1,0 +1,114 @@
+"""Third-party libraries CPython's modules need, each built from its Debian
+source package with the target compiler into its own prefix (include/, lib/),
+static archives only, position-independent (a dist may be linked into a PIE).
+
+Each prefix is cached under <root>/deps/ by a key over its inputs, so a
+CPython rebuild (another option, a newer builder) does not rebuild OpenSSL.
+expat and mpdecimal are not here: CPython's bundled copies are used.
+"""
+import os
+import shutil
+
+CFLAGS = "-O2 -fPIC"
+
+
+def _env(target, **more):
+    env = dict(os.environ)
+    env.update(CC=target.cc, CFLAGS=CFLAGS, AR="ar", RANLIB="ranlib")
+    # A host pkg-config must not hand glibc paths to a musl build.
+    env.pop("PKG_CONFIG_PATH", None)
+    env.update(more)
+    return env
+
+
+def build_zlib(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", "--static", f"--prefix={prefix}"], cwd=src, env=env)
+    log.run(["make", f"-j{jobs}", "libz.a"], cwd=src, env=env)
+    log.run(["make", "install"], cwd=src, env=env)
+
+
+def build_bzip2(src, prefix, target, jobs, log):
+    # No configure; the Makefile's flags are overridden on the command line.
+    log.run(["make", f"-j{jobs}", "libbz2.a", f"CC={target.cc}",
+             f"CFLAGS={CFLAGS} -D_FILE_OFFSET_BITS=64"], cwd=src)
+    _install(prefix, {"lib": [os.path.join(src, "libbz2.a")],
+                      "include": [os.path.join(src, "bzlib.h")]})
+
+
+def build_xz(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--disable-xz", "--disable-xzdec", "--disable-lzmadec",
+             "--disable-lzmainfo", "--disable-lzma-links", "--disable-scripts",
+             "--disable-doc", "--disable-nls"], cwd=src, env=env)
+    # Only the library (and its api/ headers): the tools are not needed.
+    log.run(["make", f"-j{jobs}", "-C", "src/liblzma"], cwd=src, env=env)
+    log.run(["make", "-C", "src/liblzma", "install"], cwd=src, env=env)
+
+
+def build_libffi(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--disable-docs", "--disable-multi-os-directory"],
+            cwd=src, env=env)
+    log.run(["make", f"-j{jobs}"], cwd=src, env=env)
+    log.run(["make", "install"], cwd=src, env=env)
+
+
+# Debian's sqlite3 orig tarball is the canonical tree, not the amalgamation:
+# its Makefile generates sqlite3.c (with tclsh), which is compiled here with
+# the features Debian enables. No loadable extensions: a static binary
+# cannot dlopen them.
+SQLITE_DEFINES = [
+    "-DSQLITE_THREADSAFE=1", "-DSQLITE_ENABLE_FTS3", "-DSQLITE_ENABLE_FTS3_PARENTHESIS",
+    "-DSQLITE_ENABLE_FTS4", "-DSQLITE_ENABLE_FTS5", "-DSQLITE_ENABLE_RTREE",
+    "-DSQLITE_ENABLE_COLUMN_METADATA", "-DSQLITE_ENABLE_MATH_FUNCTIONS",
+    "-DSQLITE_ENABLE_DBSTAT_VTAB", "-DSQLITE_ENABLE_JSON1", "-DSQLITE_OMIT_LOAD_EXTENSION",
+]
+
+
+def build_sqlite(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", "--disable-shared", "--enable-static", "--disable-tcl",
+             "--disable-readline"], cwd=src, env=env)
+    log.run(["make", f"-j{jobs}", "sqlite3.c"], cwd=src, env=env)
+    log.run([target.cc, *CFLAGS.split(), *SQLITE_DEFINES, "-c", "sqlite3.c",
+             "-o", "sqlite3.o"], cwd=src)
+    log.run(["ar", "rcs", "libsqlite3.a", "sqlite3.o"], cwd=src)
+    _install(prefix, {"lib": [os.path.join(src, "libsqlite3.a")],
+                      "include": [os.path.join(src, "sqlite3.h"),
+                                  os.path.join(src, "sqlite3ext.h")]})
+
+
+def build_openssl(src, prefix, target, jobs, log):
+    # Libraries only (build_libs): no apps, tests or docs. no-async: musl has
+    # no makecontext; no-afalgeng: needs linux/if_alg.h; no-dso/no-module/
+    # no-engine: nothing is loaded at run time, so no -ldl. Certificates are
+    # looked up where Debian keeps them.
+    env = _env(target, CFLAGS="")
+    log.run(["perl", "./Configure", "linux-x86_64", f"--prefix={prefix}", "--libdir=lib",
+             "--openssldir=/etc/ssl", "no-shared", "no-tests", "no-afalgeng", "no-async",
+             "no-engine", "no-module", "no-dso", "no-ui-console", "-fPIC", "-O2",
+             f"CC={target.cc}"], cwd=src, env=env)
+    log.run(["make", f"-j{jobs}", "build_libs"], cwd=src, env=env)
+    log.run(["make", "install_dev"], cwd=src, env=env)
+
+
+def _install(prefix, files):
+    for sub, paths in files.items():
+        os.makedirs(os.path.join(prefix, sub), exist_ok=True)
+        for p in paths:
+            shutil.copy2(p, os.path.join(prefix, sub))
+
+
+# Build order; `libs` are the archives CPython links, `package` the Debian
+# source package. Bump `recipe` when a build function changes its output.
+RECIPES = [
+    {"package": "zlib", "recipe": "1", "build": build_zlib, "libs": ["z"]},
+    {"package": "bzip2", "recipe": "1", "build": build_bzip2, "libs": ["bz2"]},
+    {"package": "xz-utils", "recipe": "1", "build": build_xz, "libs": ["lzma"]},
+    {"package": "libffi", "recipe": "1", "build": build_libffi, "libs": ["ffi"]},
+    {"package": "sqlite3", "recipe": "1", "build": build_sqlite, "libs": ["sqlite3"]},
+    {"package": "openssl", "recipe": "1", "build": build_openssl, "libs": ["ssl", "crypto"]},
+]

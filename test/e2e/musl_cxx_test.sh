@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The x86_64-linux-musl C++ toolchain (libexec/oxcc/target/x86_64-linux-musl/
+# c++): a C++ program using iostreams, locales, exceptions, threads and
+# thread_local, linked fully static for musl with ld.bfd and with lld
+# (oxcc-ld), runs in an empty root (unshare -r chroot DIR /APP, DIR holding
+# only APP) and `file` calls it statically linked. Also: a shared object
+# links (extensions are built as .so first), and a dynamically linked
+# program runs with musl's loader.
+# Usage: musl_cxx_test.sh OXCC_BIN_DIR
+set -euo pipefail
+bin=$(cd "$1" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+target=$bin/../libexec/oxcc/target/x86_64-linux-musl
+tmp=$(mktemp -d /tmp/oxcc-muslcxx.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if out=$("$@" 2>&1); then echo "PASS $what"
+  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
+}
+in_empty_root() { # in_empty_root APP: runs APP as /app in a root holding nothing else
+  local root=$tmp/root-$(basename "$1")
+  mkdir -p "$root" && cp "$1" "$root/app" && unshare -r chroot "$root" /app
+}
+
+check "c++ answers the musl triple" bash -c "[[ \$('$target/c++' -dumpmachine) == x86_64-linux-musl ]]"
+check "compile" "$target/c++" -std=c++20 -O1 -Wall -Werror -c "$here/musl_cxx/features.cpp" -o "$tmp/features.o"
+check "static link, ld.bfd" "$target/c++" -static "$tmp/features.o" -o "$tmp/bfd"
+check "static link, lld (oxcc-ld)" "$target/c++" -static -B"$bin/../libexec/oxcc/" -fuse-ld=lld \
+  "$tmp/features.o" -o "$tmp/lld"
+for app in bfd lld; do
+  check "$app: file says statically linked" bash -c "file '$tmp/$app' | grep -q 'statically linked'"
+  check "$app: no PT_INTERP, no NEEDED" bash -c "! readelf -lW '$tmp/$app' | grep -q INTERP && ! readelf -d '$tmp/$app' | grep -q NEEDED"
+  check "$app: runs in an empty root" bash -c "[[ \$($(declare -f in_empty_root); tmp='$tmp' in_empty_root '$tmp/$app') == 'cxx ok' ]]"
+done
+check "a C++ shared object links (no libstdc++.so needed)" bash -c "
+printf '#include <string>\nextern \"C\" int parse(const char *s) { try { return std::stoi(s); } catch (...) { return -1; } }\n' > '$tmp/so.cpp' &&
+'$target/c++' -fPIC -shared '$tmp/so.cpp' -o '$tmp/so.so' && ! readelf -d '$tmp/so.so' | grep -q 'libstdc++'"
+check "dynamic link runs with musl's loader" bash -c "
+'$target/c++' '$tmp/features.o' -o '$tmp/dyn' && readelf -lW '$tmp/dyn' | grep -q ld-musl-x86_64 &&
+[[ \$('$tmp/dyn') == 'cxx ok' ]]"
+
+echo "$failures failed"
+[[ $failures -eq 0 ]]

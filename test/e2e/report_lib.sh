@@ -1,0 +1,25 @@
+# Sourced by the e2e scripts: a private work dir and PASS/FAIL counting that
+# ends with the "N passed, N failed" line ctest logs and CI reads.
+
+# e2e_workdir NAME: sets $t to a fresh temp dir, removed at exit unless
+# OXCC_KEEP_TMP=1 (then its path is printed, for a post-mortem).
+e2e_workdir() {
+  t=$(mktemp -d "${TMPDIR:-/tmp}/oxcc-$1.XXXXXX")
+  trap e2e_cleanup EXIT
+}
+e2e_cleanup() {
+  if [[ ${OXCC_KEEP_TMP:-0} == 1 ]]; then echo "kept $t" >&2; else rm -rf "$t"; fi
+}
+
+passed=0
+failed=0
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() {  # WHAT REASON [LOG]
+  echo "FAIL $1: $2"
+  if [[ -n ${3:-} && -s $3 ]]; then tail -n 30 "$3" | sed 's/^/    /'; fi
+  failed=$((failed + 1))
+}
+finish() {
+  echo "$passed passed, $failed failed"
+  exit $((failed > 0))
+}

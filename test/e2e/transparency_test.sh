@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Transparency at scale: thousands of real compiler calls, captured now from
+# real builds (CPython's ./configure in three configurations, xz-utils'
+# ./configure, a corpus package and our fixtures, with CC pointing at
+# transparency/capture-cc), are replayed (a deterministic sample of 1000 of
+# the distinct ones, to stay within a few minutes on two cores) with
+# gcc and with oxcc; every one must give the same exit code, stdout, stderr
+# and output files (objects: equal once .oxcc.obj is removed), and oxcc must
+# classify it as an independent reading of argv does (transparency/replay.py).
+# Third-party sources are fetched as Debian source packages into
+# ${OXCC_CACHE:-~/.cache/oxcc}/transparency (extracted once), never into the
+# tree. The distinct command lines are left in that cache as
+# command-lines.txt: utils/fuzz seeds fuzz-parse-args with them
+# (OXCC_FUZZ_SEEDS).
+# Usage: transparency_test.sh OXCC_BIN_DIR [MIN_DISTINCT] [REPLAY_LIMIT]
+#        transparency_test.sh --fetch   (fetch and extract the sources only)
+set -euo pipefail
+fetch_only=0
+[[ ${1:-} == --fetch ]] && fetch_only=1 && set -- .
+bin=$(cd "$1" && pwd)
+min_distinct=${2:-2000}
+limit=${3:-1000}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+py=/usr/bin/python3
+cache=${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}
+tcache=$cache/transparency
+tmp=$(mktemp -d /tmp/oxcc-transparency.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+unset CFLAGS CXXFLAGS LDFLAGS CPPFLAGS OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE PYTHONPATH
+export OXCC_CAPTURE=$tmp/capture OXCC_STORE=$tmp/store
+mkdir -p "$OXCC_CAPTURE/calls" "$tcache/src" "$tmp/cap"
+ln -s "$here/transparency/capture-cc" "$tmp/cap/cc"
+ln -s "$here/transparency/capture-cc" "$tmp/cap/c++"
+cc=$tmp/cap/cc cxx=$tmp/cap/c++
+
+# source SRCPKG: the extracted orig tarball of a Debian source package,
+# fetched (apt-get source --download-only) and extracted once into the cache.
+source_tree() {
+  local pkg=$1 tarball dir
+  dir=$(compgen -G "$tcache/src/$pkg-*/" | head -1) || true
+  if [[ -n $dir ]]; then echo "${dir%/}"; return; fi
+  tarball=$(compgen -G "$cache/sources/${pkg}_*.orig.tar.*" | head -1) || true
+  if [[ -z $tarball ]]; then
+    mkdir -p "$tcache/dl"
+    (cd "$tcache/dl" && apt-get source --download-only -qq "$pkg" > /dev/null 2>&1) ||
+      { echo "cannot fetch the $pkg source package (deb-src enabled? run utils/bootstrap)" >&2; return 1; }
+    tarball=$(compgen -G "$tcache/dl/${pkg}_*.orig.tar.*" | head -1)
+  fi
+  local part=$tcache/src/.tmp-$pkg-$$
+  rm -rf "$part" && mkdir -p "$part"
+  tar -xf "$tarball" -C "$part"
+  local top; top=$(ls "$part")
+  mv "$part/$top" "$tcache/src/$pkg-$top" && rm -rf "$part"
+  echo "$tcache/src/$pkg-$top"
+}
+
+if ((fetch_only)); then
+  source_tree python3.11 > /dev/null && source_tree xz-utils > /dev/null
+  exit
+fi
+
+configure_capture() { # configure_capture SRCPKG NAME [ARGS]: ./configure out of tree, CC=capture
+  local src; src=$(source_tree "$1") || return 1
+  mkdir -p "$tmp/cfg-$2" && cd "$tmp/cfg-$2"
+  "$src/configure" CC="$cc" CXX="$cxx" CPP="$cc -E" "${@:3}" > configure.log 2>&1 ||
+    { tail -5 configure.log; return 1; }
+}
+
+wheel_capture() { # wheel_capture DIR: pip wheel with CC=capture
+  rm -rf "$tmp/w-$(basename "$1")" && cp -r "$1" "$tmp/w-$(basename "$1")" && cd "$tmp/w-$(basename "$1")"
+  CC=$cc CXX=$cxx LDSHARED="$cc -shared" LDCXXSHARED="$cxx -shared" \
+    $py -m pip wheel --no-deps --no-build-isolation --no-index -w "$tmp/wheels" . > build.log 2>&1 ||
+    { tail -5 build.log; return 1; }
+}
+
+fail=0
+check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; fail=1; fi; }
+
+# Three lanes (configure scripts wait on fork/exec as much as on the CPU).
+# CPython's configure in three configurations: each probes with its own
+# flags, so each gives its own command lines.
+(configure_capture python3.11 cpython) > "$tmp/lane1.log" 2>&1 & lane1=$!
+(configure_capture python3.11 cpython-debug --with-pydebug) > "$tmp/lane2.log" 2>&1 & lane2=$!
+(
+  set -e
+  configure_capture python3.11 cpython-shared --enable-shared CFLAGS=-O1
+  configure_capture xz-utils xz
+  for f in cext cxxext cyext nested custombuild clash; do wheel_capture "$root/test/e2e/fixtures/$f"; done
+  wheel_capture "$("$root/utils/fetch-corpus" markupsafe)"
+) > "$tmp/lane3.log" 2>&1 & lane3=$!
+s1=0 s2=0 s3=0
+wait $lane1 || s1=$?
+wait $lane2 || s2=$?
+wait $lane3 || s3=$?
+check "CPython's ./configure (default, --with-pydebug) ran with CC=capture" \
+  "[[ $s1 -eq 0 && $s2 -eq 0 ]] || { cat '$tmp/lane1.log' '$tmp/lane2.log'; false; }"
+check "CPython's ./configure --enable-shared, xz-utils' ./configure, 6 fixtures and markupsafe built with CC=capture" \
+  "[[ $s3 -eq 0 ]] || { cat '$tmp/lane3.log'; false; }"
+
+$py "$here/transparency/replay.py" --capture "$OXCC_CAPTURE" --oxcc "$bin" --limit "$limit" \
+  --jobs 2 --seeds-out "$tmp/command-lines.txt" | tee "$tmp/replay.log"
+replay_status=${PIPESTATUS[0]}
+distinct=$(sed -n 's/.*compiler calls: \([0-9]*\) distinct.*/\1/p' "$tmp/replay.log")
+check "at least $min_distinct distinct calls captured (${distinct:-0})" "[[ ${distinct:-0} -ge $min_distinct ]]"
+check "every replayed call: oxcc behaves as gcc" "[[ $replay_status -eq 0 ]]"
+cp "$tmp/command-lines.txt" "$tcache/command-lines.txt.tmp" && mv "$tcache/command-lines.txt.tmp" "$tcache/command-lines.txt"
+exit $fail
