@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Embedding: the cext and clash fixtures are built with oxcc into wheels,
+# Embedding: the cext and clash fixtures and markupsafe (a corpus package)
+# are built with oxcc into wheels,
 # `oxcc link --emit=libpython` makes a static library of them, and an
 # out-of-tree CMake project (find_package(oxrt) from the build tree) links it
 # into programs of its own: C++ on oxrt::InterpreterConfig/MainInterpreter,
@@ -33,6 +34,16 @@ wheel() { # wheel FIXTURE: built through oxcc into $tmp/wheels
     { tail -20 "$tmp/build-$name.log"; return 1; }
 }
 for f in cext clash; do check "wheel $f through oxcc" wheel $f; done
+# A real package too: markupsafe (shared/corpus.txt), fetched as a Debian
+# source package and built like the fixtures.
+markupsafe_wheel() {
+  local src; src=$("$here/../../utils/fetch-corpus" markupsafe) || return 1
+  rm -rf "$tmp/src-markupsafe" && cp -r "$src" "$tmp/src-markupsafe"
+  (cd "$tmp/src-markupsafe" && "$bin/oxcc" run -- $py -m pip wheel --no-deps --no-build-isolation \
+     --no-index -w "$tmp/wheels" .) > "$tmp/build-markupsafe.log" 2>&1 ||
+    { tail -20 "$tmp/build-markupsafe.log"; return 1; }
+}
+check "wheel markupsafe through oxcc" markupsafe_wheel
 wheels=()
 for w in "$tmp"/wheels/*.whl; do wheels+=(--wheel "$w"); done
 
@@ -190,12 +201,14 @@ echo 'WHERE = "next to the executable"' > "$tmp/proj-build/pylib/besideexe.py"
 
 cat > "$tmp/script.py" <<'PY'
 import sys
-import app.native, appnative_top, cext, clash
+import app.native, appnative_top, cext, clash, markupsafe
+assert str(markupsafe.escape("<a href='x'>")) == "&lt;a href=&#39;x&#39;&gt;"
 assert app.native.answer() == 1234, app.native.answer()
 assert appnative_top.twice(21) == 42
 assert cext.answer() == 42 and cext.add(2, 40) == 42
 assert clash.which() == "clash 3", clash.which()
-for m in ("app.native", "appnative_top", "cext._speedups", "clash._speedups"):
+for m in ("app.native", "appnative_top", "cext._speedups", "clash._speedups",
+          "markupsafe._speedups"):
     assert sys.modules[m].__spec__.origin == "built-in", m
 import json, decimal   # the packed stdlib, and a lib-dynload module from memory
 assert json.loads("[1]") == [1] and str(decimal.Decimal("1.5") * 2) == "3.0"
