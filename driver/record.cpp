@@ -166,15 +166,21 @@ bool recordLink(RecordContext &ctx, std::string &error) {
         ext.extraObjects.push_back(id);
         break;
       }
-      // Ours: the store normally has it already; if the store was wiped
-      // since, the tagged bytes on disk are the stored form, so put them back.
+      // Ours. The blob is written only from bytes that hash to the record's
+      // stored_sha256: a concurrent compile of the same source may be
+      // rewriting this .o as we read it (a torn read), and a stored blob is
+      // never replaced. Without a record (its compile is still recording, or
+      // was killed) nothing is stored here; `oxcc link` names what is missing.
       const std::string &id = ids.front();
-      // putBlob refreshes a stored copy's mtime (gc's grace period) or
-      // rewrites it if gc took it; the record is marked used as well.
-      if (!ctx.store.putBlob(id, *bytes, ".o", error)) return false;
-      Store::refreshMtime(ctx.store.objectRecordPath(id));
       std::string recErr;
       if (auto text = readFile(ctx.store.objectRecordPath(id), recErr)) {
+        if (sha256Hex(*bytes) == writtenField(*text, "stored_sha256")) {
+          // Refreshes a stored copy's mtime (gc's grace period) or rewrites it.
+          if (!ctx.store.putBlob(id, *bytes, ".o", error)) return false;
+        } else {
+          Store::refreshMtime(ctx.store.objectPath(id));
+        }
+        Store::refreshMtime(ctx.store.objectRecordPath(id));
         std::string lang = writtenField(*text, "language");
         cxx |= lang == "c++" || lang == "objective-c++";
       }

@@ -2,9 +2,9 @@
 # Transparency at scale: thousands of real compiler calls, captured now from
 # real builds (CPython's ./configure in three configurations, xz-utils'
 # ./configure, a corpus package and our fixtures, with CC pointing at
-# transparency/capture-cc), are replayed (a deterministic sample of 1000 of
-# the distinct ones, to stay within a few minutes on two cores) with
-# gcc and with oxcc; every one must give the same exit code, stdout, stderr
+# transparency/capture-cc), are replayed (a deterministic sample of the
+# distinct ones: 1000 by default, 400 under ctest to keep CI short, 0 for
+# all) with gcc and with oxcc; every one must give the same exit code, stdout, stderr
 # and output files (objects: equal once .oxcc.obj is removed), and oxcc must
 # classify it as an independent reading of argv does (transparency/replay.py).
 # Third-party sources are fetched as Debian source packages into
