@@ -67,15 +67,15 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   // take their own tags out of argv before anything reads it.
   Invocation tags;
   std::string error;
-  if (!loadPlugins(args, error) || !runClaimArgs(args, tags, cxxDriver, error)) {
+  // A setup problem (a tag, a plugin, the target, the compiler) stops the
+  // call before anything runs: status 2, as 127 would read as "oxcc not found".
+  auto setupError = [&error] {
     fprintf(stderr, "oxcc: error: %s\n", error.c_str());
     return 2;
-  }
+  };
+  if (!loadPlugins(args, error) || !runClaimArgs(args, tags, cxxDriver, error)) return setupError();
   // OXCC_TARGET (oxcc run --target): the target's compiler and Python headers.
-  if (!applyTarget(cxxDriver, args, tags.compilerOverride, error)) {
-    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
-    return 2;
-  }
+  if (!applyTarget(cxxDriver, args, tags.compilerOverride, error)) return setupError();
 
   // Read the command line as a compiler would, and decide what it does. A
   // call that cannot be recorded or planned stays of kind Unknown, unread,
@@ -93,22 +93,13 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   inv.compilerOverride = tags.compilerOverride;
   inv.exports = tags.exports;
   inv.linkModules = tags.linkModules;
-  if (read && !runClassify(inv, error)) {
-    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
-    return 2;
-  }
+  if (read && !runClassify(inv, error)) return setupError();
 
   // The real compiler, and the exact command that will run.
   Command cmd;
-  if (!chooseCompiler(invokedAs, inv, cmd, error)) {
-    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
-    return 2; // a setup problem; 127 would read as "oxcc not found"
-  }
+  if (!chooseCompiler(invokedAs, inv, cmd, error)) return setupError();
   Command compilerOnly = cmd;
-  if (!runRewriteCommand(inv, cmd, error)) {
-    fprintf(stderr, "oxcc: error: %s\n", error.c_str());
-    return 2;
-  }
+  if (!runRewriteCommand(inv, cmd, error)) return setupError();
 
   if (inv.dryRun) {
     printPlan(inv, cmd);
