@@ -3,6 +3,7 @@
 #include "fs.h"
 #include "plan.h"
 #include "process.h"
+#include "shared_deps.h"
 
 #include <set>
 
@@ -123,7 +124,7 @@ LibraryResolution resolveLibrary(const std::string &name, const std::vector<std:
 bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
   std::vector<std::string> systemDirs;
   bool systemDirsRead = false;
-  std::set<std::string> libSeen, dirSeen;
+  std::set<std::string> libSeen;
   std::vector<std::string> problems;
   plan.libraries.clear();
   plan.libraryDirs.clear();
@@ -152,10 +153,9 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
       case LibKind::Shared: {
         bool musl = e.record.target.find("musl") != std::string::npos;
         if (plan.options.allowSharedDeps && !musl) {
-          // The plain dynamic fallback: the executable needs the .so at run
-          // time (ldd lists it), like the extension did.
-          if (libSeen.insert(name).second) plan.libraries.push_back(name);
-          if (dirSeen.insert(dirName(r.path)).second) plan.libraryDirs.push_back(dirName(r.path));
+          // The extension stays a .so, packed with the library (and what
+          // that needs), all loaded from memory: shared_deps.h.
+          e.keptShared = true;
           break;
         }
         std::string p = "module " + e.record.module + " links -l" + name + ", which exists only as "
@@ -164,8 +164,9 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         p += musl ? "\n  fix: install or build a static lib" + name + ".a for the target (a static "
                     "musl binary cannot load shared libraries)"
                   : "\n  fix: install the -dev package that ships lib" + name + ".a (e.g. apt-get "
-                    "install lib" + name + "-dev), or pass --allow-shared-deps to link it "
-                    "dynamically (the executable then needs lib" + name + ".so at run time)";
+                    "install lib" + name + "-dev), or pass --allow-shared-deps to pack lib" + name +
+                    ".so into the executable, loaded from memory (" + e.record.module +
+                    " then stays a shared object)";
         problems.push_back(p);
         break;
       }
@@ -182,6 +183,16 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
       e.libraries.push_back(std::move(r));
     }
   }
+  bool anyShared = false;
+  for (const auto &e : plan.extensions) anyShared |= e.keptShared;
+  if (anyShared) {
+    if (!systemDirsRead) systemDirs = systemLibraryDirs(plan.tools.cc, plan.python.target);
+    planSharedDependencies(plan, systemDirs, problems);
+    if (plan.options.emit == "libpython")
+      problems.push_back("--allow-shared-deps keeps some extensions as shared objects, which "
+                         "--emit=libpython cannot hold\n  fix: provide static archives of their "
+                         "libraries, or link an executable");
+  }
   if (problems.empty()) return true;
   error = "cannot link every extension's libraries statically:";
   for (const auto &p : problems) error += "\n  " + p;
@@ -194,21 +205,27 @@ std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
   for (const auto &e : plan.extensions) {
     s += e.record.module + " (" + e.origin + ")";
     if (e.libraries.empty()) s += ": no -l libraries";
+    if (e.keptShared) s += ": kept as a shared object, packed, loaded from memory";
     s += "\n";
     for (const auto &r : e.libraries) {
       s += "  -l" + r.name + ": " + kindWord(r.kind);
       if (r.kind == LibKind::Archive) s += " " + r.path + " (linked into " + e.record.module + ")";
       if (r.kind == LibKind::Provided) s += " (by the distribution or the C toolchain; final link)";
-      bool dynamic = plan.options.allowSharedDeps && e.record.target.find("musl") == std::string::npos;
+      bool packed = plan.options.allowSharedDeps && e.record.target.find("musl") == std::string::npos;
       if (r.kind == LibKind::Shared)
-        s += " " + r.path + (dynamic ? " (linked dynamically: --allow-shared-deps)"
-                                     : " (refused: no static archive)");
+        s += " " + r.path + (packed ? " (packed, loaded from memory: --allow-shared-deps)"
+                                    : " (refused: no static archive)");
       if (r.kind == LibKind::Missing) s += " (not found)";
-      problems += r.kind == LibKind::Missing || (r.kind == LibKind::Shared && !dynamic);
+      problems += r.kind == LibKind::Missing || (r.kind == LibKind::Shared && !packed);
       s += "\n";
     }
     for (const auto &m : e.record.linkModules) s += "  calls into " + m + " (--oxcc-link-module)\n";
     for (const auto &x : e.record.exports) s += "  exports " + x + "\n";
+  }
+  if (!plan.sharedDependencies.empty()) {
+    s += "packed shared libraries, loaded from memory in this order:\n";
+    for (const auto &d : plan.sharedDependencies)
+      s += "  " + d.soname + " " + d.path + " (needed by " + d.neededBy + ")\n";
   }
   return s;
 }

@@ -4,7 +4,8 @@
 // extensions may carry different versions of one library). Libraries the
 // Python distribution or the toolchain already links are left to the final
 // link; a library that exists only as a shared object is refused, or with
-// --allow-shared-deps linked dynamically into the executable.
+// --allow-shared-deps packed with its extension, which then stays a .so
+// loaded from memory (shared_deps.h).
 #pragma once
 
 #include <string>

@@ -45,6 +45,13 @@ bool writeIfChanged(const std::string &path, const std::string &text, const std:
 }
 
 std::string extObject(const PlannedExtension &e) { return "ext/" + e.record.module + ".o"; }
+std::string extShared(const PlannedExtension &e) { return "shared/" + e.record.module + ".so"; }
+
+bool anyBuiltIn(const LinkPlan &plan) {
+  for (const auto &e : plan.extensions)
+    if (!e.keptShared) return true;
+  return false;
+}
 
 } // namespace
 
@@ -55,16 +62,17 @@ std::string generateMain(const LinkPlan &plan) {
   s += "// The program is liboxrt's MainInterpreter (docs/embedding.md) with this\n";
   s += "// configuration.\n";
   s += "#include \"oxrt/interpreter.h\"\n\n#include <cstdio>\n\n";
-  if (!plan.extensions.empty()) {
+  if (anyBuiltIn(plan)) {
     s += "// Each extension's PyInit_ function, renamed so that equal leaf names\n";
     s += "// (pkg_a._speedups, pkg_b._speedups) cannot clash.\n";
     s += "extern \"C\" {\n";
-    for (const auto &e : plan.extensions) s += "PyObject *" + e.initSymbol + "(void);\n";
+    for (const auto &e : plan.extensions)
+      if (!e.keptShared) s += "PyObject *" + e.initSymbol + "(void);\n";
     s += "}\n\n";
   }
   s += "static const oxrt_builtin kBuiltins[] = {\n";
   for (const auto &e : plan.extensions)
-    s += "    {" + cString(e.record.module) + ", " + e.initSymbol + "},\n";
+    if (!e.keptShared) s += "    {" + cString(e.record.module) + ", " + e.initSymbol + "},\n";
   s += "    {nullptr, nullptr},\n};\n\n";
   s += "// The packed resources (stdlib and app bytecode, data), from resources.S.\n";
   s += "extern \"C\" const unsigned char oxrt_resources_start[], oxrt_resources_end[];\n\n";
@@ -179,7 +187,9 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   const LinkOptions &o = plan.options;
   const Toolchain &t = plan.tools;
   const std::string &dir = o.buildDir;
-  if (!makeDirs(dir + "/ext", error) || !makeDirs(dir + "/tmp", error)) return false;
+  if (!makeDirs(dir + "/ext", error) || !makeDirs(dir + "/shared", error) ||
+      !makeDirs(dir + "/tmp", error))
+    return false;
   std::string tmp = dir + "/tmp";
 
   // A script becomes the module __oxcc_script__, run as __main__.
@@ -233,10 +243,34 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
        " && mv -f $out.tmp $out\n"
        "  description = LINK $out\n\n";
 
+  n += "# An extension that links a library found only as a .so\n"
+       "# (--allow-shared-deps): linked again as its own .so, packed, and loaded\n"
+       "# from memory after the packed libraries it needs.\n"
+       "rule shlink\n"
+       "  command = $driver -shared -o $out.tmp $in $libs && mv -f $out.tmp $out\n"
+       "  description = SHLINK $module\n\n";
+
   if (plan.python.fromSource && !writeTargetRuntime(plan, n, error)) return false;
 
-  std::string objects;
+  std::string objects, shlibArgs, shlibDeps;
   for (const auto &e : plan.extensions) {
+    if (e.keptShared) {
+      n += "build " + ninjaPath(extShared(e)) + ": shlink";
+      for (const auto &p : e.objectPaths) n += " " + ninjaPath(p);
+      for (const auto &p : e.archivePaths) n += " " + ninjaPath(p);
+      for (const auto &p : e.libraryArchives) n += " " + ninjaPath(p);
+      n += "\n  driver = " + std::string(e.record.language == "c++" ? "$cxx" : "$cc") + "\n";
+      std::string libs;
+      for (const auto &r : e.libraries) {
+        if (r.kind == LibraryResolution::Kind::Provided) libs += " " + shellWord("-l" + r.name);
+        if (r.kind == LibraryResolution::Kind::Shared)
+          libs += " " + shellWord("-L" + dirName(r.path)) + " " + shellWord("-l" + r.name);
+      }
+      n += "  libs =" + libs + "\n  module = " + e.record.module + "\n";
+      shlibArgs += " --shlib " + shellWord(e.record.module + "=" + extShared(e));
+      shlibDeps += " " + ninjaPath(extShared(e));
+      continue;
+    }
     n += "build " + ninjaPath(extObject(e)) + ": partial";
     for (const auto &p : e.objectPaths) n += " " + ninjaPath(p);
     for (const auto &p : e.archivePaths) n += " " + ninjaPath(p);
@@ -266,6 +300,12 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
     if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
   }
   for (const auto &p : pure) collectArgs += " --pure " + shellWord(p);
+  collectArgs += shlibArgs;
+  collectDeps += shlibDeps;
+  for (const auto &d : plan.sharedDependencies) {
+    collectArgs += " --shdep " + shellWord(d.soname + "=" + d.path);
+    collectDeps += " " + ninjaPath(d.path);
+  }
   for (const auto &w : o.wheels) {
     collectArgs += " --wheel " + shellWord(w);
     collectDeps += " " + ninjaPath(w);
@@ -310,6 +350,8 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
     if (plan.python.fromSource) {
       linkFlags.clear();
       for (const auto &f : plan.python.linkFlags) linkFlags += " " + shellWord(f);
+      // Kept-shared extensions resolve the Python API against the app.
+      if (!shlibArgs.empty()) linkFlags += " -Wl,-E";
     }
     n += "  linkflags =" + linkFlags + " -static-libstdc++ -static-libgcc\n";
     n += "\ndefault " + ninjaPath(o.output) + "\n";

@@ -24,7 +24,7 @@ struct LinkOptions {
   bool verbose = false;               // -v: ninja -v
   std::vector<std::string> plugins;   // --plugin PATH.so (besides OXCC_PLUGINS, oxcc.toml)
   bool explain = false;               // --explain: print what each extension's -l resolved to, link nothing
-  bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is linked dynamically
+  bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is packed (shared_deps.h)
 };
 
 // False with a one-line message naming the bad option and the fix.

@@ -301,7 +301,10 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
 
   // Each -l: a static archive into its own extension, or left to the final
   // link. --explain shows what failed instead of stopping here.
-  if (!resolveLibraryDeps(plan, error) && !opts.explain) return false;
+  if (!resolveLibraryDeps(plan, error)) {
+    if (!opts.explain) return false;
+    plan.libraryError = error;
+  }
   error.clear();
 
   // Plugins' link hook (--plugin, OXCC_PLUGINS, oxcc.toml): notes go to

@@ -69,6 +69,18 @@ struct PlannedExtension {
   // its partial link, after its own objects and archives.
   std::vector<LibraryResolution> libraries = {};
   std::vector<std::string> libraryArchives = {};
+  // --allow-shared-deps and some -l exists only as a .so: the extension is
+  // linked as its own .so instead of built in, packed, and loaded from
+  // memory after the libraries it needs (shared_deps.h).
+  bool keptShared = false;
+};
+
+// A library a kept-shared extension needs, packed into the executable
+// (collect --shdep) and loaded from memory before it.
+struct SharedDependency {
+  std::string soname; // its DT_SONAME: the name DT_NEEDED entries use
+  std::string path;   // the file (symlinks resolved)
+  std::string neededBy; // the module or soname that first needed it
 };
 
 struct LinkPlan {
@@ -80,6 +92,8 @@ struct LinkPlan {
   // order): what is not linked into an extension (libdeps.h).
   std::vector<std::string> libraries;
   std::vector<std::string> libraryDirs;
+  std::vector<SharedDependency> sharedDependencies; // dependency order: needed ones first
+  std::string libraryError; // --explain: what resolveLibraryDeps refused (else the link stops)
   bool cxx = false;                         // any C++ extension
   std::vector<std::string> linkArgs;        // extra final-link arguments (plugins' link hook)
 };

@@ -42,6 +42,7 @@ int toolLink(const Args &args) {
     if (problems) return fail(1, "oxcc link: " + std::to_string(problems) +
                                      " librar" + (problems == 1 ? "y" : "ies") +
                                      " cannot be linked statically (see above)");
+    if (!plan.libraryError.empty()) return fail(1, "oxcc link: " + plan.libraryError);
     return 0;
   }
 

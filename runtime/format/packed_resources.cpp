@@ -180,6 +180,7 @@ std::optional<Resources> Resources::open(const void *blob, size_t size, std::str
       }
       break;
     case ResourceKind::SharedLibrary:
+    case ResourceKind::SharedDependency:
       // The bytes themselves (ELF, checksum) are checked when the module is
       // imported: hashing every library at start would cost every run.
       if (e.flags != 0 || e.dataLength == 0 || e.auxLength != kSharedLibraryAuxSize) {

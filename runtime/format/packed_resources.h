@@ -21,6 +21,10 @@ enum class ResourceKind : uint16_t {
   Module = 1,        // key "pkg.sub.mod": data = marshalled code, aux = source
   File = 2,          // key "pkg/sub/data.txt": data = the bytes
   SharedLibrary = 3, // key "pkg._ext" (module name): data = the ELF bytes, aux = CRC-32
+  // A library some SharedLibrary entry needs (oxcc link --allow-shared-deps),
+  // loaded before it: key "libfoo.so.1" (its DT_SONAME, the name DT_NEEDED
+  // entries use); data = the ELF bytes, aux = CRC-32.
+  SharedDependency = 4,
 };
 
 // Flags of a Module entry.
@@ -107,6 +111,8 @@ public:
   // `name` is the extension module's full dotted name ("_json",
   // "pkg._ext"); the checksum (aux) is computed here.
   bool addSharedLibrary(std::string name, std::string bytes);
+  // `soname` is the library's DT_SONAME ("libfoo.so.1").
+  bool addSharedDependency(std::string soname, std::string bytes);
 
   size_t size() const { return entries_.size(); }
 
@@ -120,6 +126,7 @@ private:
     std::string aux;
   };
   bool add(ResourceKind kind, std::string key, Pending entry);
+  bool addElf(ResourceKind kind, std::string key, std::string bytes);
 
   // Ordered as the blob is: kind, then key bytes (std::string compares as
   // unsigned char, i.e. memcmp order).
@@ -147,5 +154,17 @@ std::string checkSharedObject(std::string_view bytes, uint16_t machine = 0);
 
 // The EM_* value of the machine this code is compiled for (EM_X86_64...).
 uint16_t hostElfMachine();
+
+// What the dynamic section of a shared object names: its DT_SONAME, its
+// DT_NEEDED entries in order, and its DT_RUNPATH (or DT_RPATH).
+struct DynamicNames {
+  std::string soname;
+  std::vector<std::string> needed;
+  std::string runpath;
+};
+
+// Reads them from `bytes`, which checkSharedObject should accept; nullopt,
+// with `error` set, if the dynamic section or its string table is malformed.
+std::optional<DynamicNames> readDynamicNames(std::string_view bytes, std::string &error);
 
 } // namespace oxrt

@@ -39,6 +39,7 @@ const char *kindName(ResourceKind kind) {
   case ResourceKind::Module: return "module";
   case ResourceKind::File: return "file";
   case ResourceKind::SharedLibrary: return "shared library";
+  case ResourceKind::SharedDependency: return "shared dependency";
   }
   return "resource";
 }
@@ -49,6 +50,12 @@ std::string checkResourceKey(ResourceKind kind, std::string_view key) {
   if (key.empty()) return "empty key";
   if (key.find('\0') != std::string_view::npos) return "key contains a NUL byte";
   if (key.size() > std::numeric_limits<uint32_t>::max()) return "key too long";
+  // A library's soname is one file name (the loader compares it whole).
+  if (kind == ResourceKind::SharedDependency) {
+    if (key.find('/') != std::string_view::npos) return "soname contains '/'";
+    if (key == "." || key == "..") return "soname '.' or '..'";
+    return "";
+  }
   // Modules and shared libraries (extension modules) are dotted module
   // names; files are relative POSIX paths under the import root. Both are
   // split on their separator by the runtime, so an empty component would
@@ -84,11 +91,19 @@ bool ResourceWriter::addFile(std::string key, std::string bytes) {
   return add(ResourceKind::File, std::move(key), Pending{0, std::move(bytes), {}});
 }
 
-bool ResourceWriter::addSharedLibrary(std::string name, std::string bytes) {
+// An ELF entry: the bytes, and their CRC-32 as the aux payload.
+bool ResourceWriter::addElf(ResourceKind kind, std::string key, std::string bytes) {
   std::string checksum(kSharedLibraryAuxSize, '\0');
   put32(checksum, 0, crc32(bytes));
-  return add(ResourceKind::SharedLibrary, std::move(name),
-             Pending{0, std::move(bytes), std::move(checksum)});
+  return add(kind, std::move(key), Pending{0, std::move(bytes), std::move(checksum)});
+}
+
+bool ResourceWriter::addSharedLibrary(std::string name, std::string bytes) {
+  return addElf(ResourceKind::SharedLibrary, std::move(name), std::move(bytes));
+}
+
+bool ResourceWriter::addSharedDependency(std::string soname, std::string bytes) {
+  return addElf(ResourceKind::SharedDependency, std::move(soname), std::move(bytes));
 }
 
 bool ResourceWriter::serialize(std::string &out, std::string &error) const {
@@ -123,7 +138,7 @@ bool ResourceWriter::serialize(std::string &out, std::string &error) const {
         error = what + "no code";
         return false;
       }
-    } else if (kind == ResourceKind::SharedLibrary) {
+    } else if (kind == ResourceKind::SharedLibrary || kind == ResourceKind::SharedDependency) {
       if (e.data.empty()) {
         error = what + "no bytes";
         return false;

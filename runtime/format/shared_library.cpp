@@ -4,6 +4,7 @@
 // crash), so a damaged entry must be refused here, with a reason.
 #include "packed_resources.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <elf.h>
@@ -96,6 +97,81 @@ std::string checkSharedObject(std::string_view bytes, uint16_t machine) {
   if (!load) return "no loadable segment";
   if (!dynamic) return "no dynamic section (a static executable?)";
   return "";
+}
+
+std::optional<DynamicNames> readDynamicNames(std::string_view bytes, std::string &error) {
+  const uint64_t size = bytes.size();
+  if (std::string why = checkSharedObject(bytes); !why.empty()) {
+    error = why;
+    return std::nullopt;
+  }
+  auto eh = readAt<Elf64_Ehdr>(bytes, 0);
+  std::vector<Elf64_Phdr> loads;
+  Elf64_Phdr dyn{};
+  for (uint16_t i = 0; i < eh.e_phnum; ++i) {
+    auto ph = readAt<Elf64_Phdr>(bytes, eh.e_phoff + uint64_t(i) * sizeof(Elf64_Phdr));
+    if (ph.p_type == PT_LOAD) loads.push_back(ph);
+    if (ph.p_type == PT_DYNAMIC) dyn = ph;
+  }
+  // The entries hold string-table offsets, and the table's address, not
+  // its file offset: the PT_LOAD segment that maps it translates.
+  uint64_t strtab = 0, strsz = 0;
+  bool haveStrtab = false;
+  std::vector<uint64_t> needed;
+  std::optional<uint64_t> soname, runpath, rpath;
+  for (uint64_t off = 0; off + sizeof(Elf64_Dyn) <= dyn.p_filesz; off += sizeof(Elf64_Dyn)) {
+    auto d = readAt<Elf64_Dyn>(bytes, dyn.p_offset + off);
+    if (d.d_tag == DT_NULL) break;
+    switch (d.d_tag) {
+    case DT_STRTAB: strtab = d.d_un.d_ptr, haveStrtab = true; break;
+    case DT_STRSZ: strsz = d.d_un.d_val; break;
+    case DT_NEEDED: needed.push_back(d.d_un.d_val); break;
+    case DT_SONAME: soname = d.d_un.d_val; break;
+    case DT_RUNPATH: runpath = d.d_un.d_val; break;
+    case DT_RPATH: rpath = d.d_un.d_val; break;
+    }
+  }
+  DynamicNames names;
+  if (!haveStrtab) {
+    if (needed.empty() && !soname && !runpath && !rpath) return names;
+    error = "dynamic section has names but no string table";
+    return std::nullopt;
+  }
+  uint64_t tableOffset = 0;
+  bool mapped = false;
+  for (const auto &ph : loads)
+    if (strtab >= ph.p_vaddr && strtab - ph.p_vaddr < ph.p_filesz) {
+      tableOffset = ph.p_offset + (strtab - ph.p_vaddr);
+      strsz = std::min(strsz, ph.p_filesz - (strtab - ph.p_vaddr));
+      mapped = true;
+      break;
+    }
+  if (!mapped || tableOffset > size || strsz > size - tableOffset) {
+    error = "the dynamic string table lies outside the file";
+    return std::nullopt;
+  }
+  std::string_view table = bytes.substr(tableOffset, strsz);
+  auto name = [&](uint64_t at, std::string &out) {
+    if (at >= table.size()) return false;
+    size_t end = table.find('\0', at);
+    if (end == std::string_view::npos) return false;
+    out = std::string(table.substr(at, end - at));
+    return true;
+  };
+  for (uint64_t at : needed) {
+    std::string n;
+    if (!name(at, n)) {
+      error = "a DT_NEEDED name lies outside the string table";
+      return std::nullopt;
+    }
+    names.needed.push_back(std::move(n));
+  }
+  if ((soname && !name(*soname, names.soname)) ||
+      ((runpath || rpath) && !name(runpath ? *runpath : *rpath, names.runpath))) {
+    error = "DT_SONAME or DT_RUNPATH lies outside the string table";
+    return std::nullopt;
+  }
+  return names;
 }
 
 } // namespace oxrt

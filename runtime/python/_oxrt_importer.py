@@ -244,10 +244,18 @@ class _SharedLoader:
         if policy == 'refuse':
             raise ImportError(f"embedded extension module {name!r} is not loaded: this "
                               f"executable's policy for it is 'refuse'", name=name, path=spec.origin)
+        # The libraries it needs (--allow-shared-deps) first, each after
+        # those it needs: its DT_NEEDED entries then find them loaded.
         if policy == 'memory':
-            module = _oxrt.create_shared(spec)
-            if module is not None:
-                return module
+            for soname in _oxrt.shared_dependencies(name):
+                if _oxrt.load_dependency(soname) is None:
+                    break
+            else:
+                module = _oxrt.create_shared(spec)
+                if module is not None:
+                    return module
+        for soname in _oxrt.shared_dependencies(name):
+            _oxrt.load_dependency(soname, extract_dependency(soname))
         # __file__ follows spec.origin: it is set after create_module returns.
         spec.origin = self.path = _EXTRACTED[name] = extract(name)
         try:
@@ -332,21 +340,34 @@ def _same_file(path, data):
 
 
 def extract(name):
-    """Writes a packed extension module to <cache>/<sha256>/<leaf><EXT_SUFFIX>
-    unless a file with its exact bytes is there already; returns the path.
-    The directory is private (0700, owned by this user: nobody else may swap
-    the file before it is loaded); writes go to a temporary file, renamed."""
+    """Writes a packed extension module to <cache>/<sha256>/<leaf><EXT_SUFFIX>;
+    returns the path."""
+    data = _oxrt.shared_data(name)  # checksum and ELF checked; ImportError if not
+    return _extract(f'extension module {name!r}', name, data,
+                    name.rpartition('.')[2] + EXT_SUFFIX)
+
+
+def extract_dependency(soname):
+    """Writes a packed library an extension module needs to
+    <cache>/<sha256>/<soname>; returns the path."""
+    return _extract(f'library {soname!r}', soname, _oxrt.dependency_data(soname), soname)
+
+
+def _extract(what, name, data, filename):
+    """Writes `data` to <cache>/<sha256>/<filename> unless a file with its
+    exact bytes is there already; returns the path. The directory is
+    private (0700, owned by this user: nobody else may swap the file before
+    it is loaded); writes go to a temporary file, renamed."""
     import posix
     import _sha256
-    data = _oxrt.shared_data(name)  # checksum and ELF checked; ImportError if not
     root = _cache_root(name)
     directory = root + '/' + _sha256.sha256(data).hexdigest()
-    path = directory + '/' + name.rpartition('.')[2] + EXT_SUFFIX
+    path = directory + '/' + filename
     try:
         _make_dir(root, 0o700)
         st = posix.stat(root)
         if st.st_uid != posix.geteuid() or st.st_mode & 0o022:
-            raise ImportError(f'cannot extract embedded extension module {name!r}: {root} is '
+            raise ImportError(f'cannot extract embedded {what}: {root} is '
                               f'not private to this user (owner {st.st_uid}, mode '
                               f'{st.st_mode & 0o777:o})', name=name)
         _make_dir(directory, 0o700)
@@ -362,7 +383,7 @@ def extract(name):
             posix.close(fd)
         posix.replace(tmp, path)
     except OSError as e:
-        raise ImportError(f'cannot extract embedded extension module {name!r} to {directory}: '
+        raise ImportError(f'cannot extract embedded {what} to {directory}: '
                           f'{e.strerror or e}', name=name) from None
     return path
 

@@ -212,6 +212,12 @@ PyMethodDef kMethods[] = {
      "shared_data(name) -> read-only memoryview of a packed extension module's checked bytes"},
     {"create_shared", createShared, METH_O,
      "create_shared(spec) -> the module, loaded from memory; None if memfd_create is refused"},
+    {"shared_dependencies", sharedDependencies, METH_O,
+     "shared_dependencies(name) -> sonames of the packed libraries the module needs, in load order"},
+    {"dependency_data", dependencyData, METH_O,
+     "dependency_data(soname) -> read-only memoryview of a packed library's checked bytes"},
+    {"load_dependency", (PyCFunction)(void (*)(void))loadDependency, METH_FASTCALL,
+     "load_dependency(soname[, path]) -> True; None if it cannot load from memory here"},
     {nullptr, nullptr, 0, nullptr},
 };
 

@@ -44,5 +44,9 @@ PyObject *initOxrtModule();
 PyObject *sharedPolicy(PyObject *, PyObject *name);
 PyObject *sharedData(PyObject *, PyObject *name);
 PyObject *createShared(PyObject *, PyObject *spec);
+// ... and for the libraries they need (src/shared_dependencies.cpp).
+PyObject *sharedDependencies(PyObject *, PyObject *name);
+PyObject *dependencyData(PyObject *, PyObject *soname);
+PyObject *loadDependency(PyObject *, PyObject *const *args, Py_ssize_t nargs);
 
 } // namespace oxrt

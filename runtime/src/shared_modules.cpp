@@ -6,7 +6,7 @@
 // creation, the cache that re-imports single-phase modules. The Python side
 // (python/_oxrt_importer.py, _SharedLoader) chooses the policy and extracts
 // to disk when told to, or when memfd_create is refused.
-#include "runtime_state.h"
+#include "shared_loading.h"
 
 #include <cerrno>
 #include <dlfcn.h>
@@ -21,32 +21,9 @@
 
 namespace oxrt {
 
-namespace {
-
-struct SharedLoaderState {
-  // memfd_create (or /proc/self/fd) failed once: every later module is
-  // extracted without trying again.
-  bool memoryUnavailable = false;
-  // The /proc/self/fd/N path each module was dlopen'ed under. The fd is
-  // closed after loading, but the loader keeps the name: a re-import passes
-  // it again and glibc finds the loaded library by name, without a file.
-  std::map<std::string, std::string, std::less<>> loadedAs;
-  // Every fd number below this one names a loaded library already.
-  int nextFdNumber = 0;
-};
-
 SharedLoaderState &loaderState() {
   static SharedLoaderState state;
   return state;
-}
-
-const char *policyName(SharedModulePolicy p) {
-  switch (p) {
-  case SharedModulePolicy::Memory: return "memory";
-  case SharedModulePolicy::Extract: return "extract";
-  case SharedModulePolicy::Refuse: return "refuse";
-  }
-  return "memory";
 }
 
 // ImportError(message, name=name): what `except ImportError as e` reads.
@@ -57,37 +34,31 @@ void setImportError(PyObject *name, PyObject *message) {
   }
 }
 
-// The packed library named by `name` (a str), or ImportError.
-std::optional<Resource> findLibrary(PyObject *name, std::string_view &utf8) {
-  Py_ssize_t size = 0;
-  const char *text = PyUnicode_AsUTF8AndSize(name, &size);
-  if (!text) return std::nullopt;
-  utf8 = {text, size_t(size)};
-  auto r = runtimeState().resources.find(ResourceKind::SharedLibrary, utf8);
-  if (!r) setImportError(name, PyUnicode_FromFormat("no extension module '%U' in the packed resources", name));
-  return r;
-}
-
 // The checksum first (the dynamic loader trusts what it maps: a flipped bit
 // in a relocation is a crash, not an error), then what the loader would
 // refuse with a less helpful message.
-bool verifyLibrary(PyObject *name, const Resource &r) {
+std::string checkElfEntry(const Resource &r) {
   uLong crc = crc32_z(crc32_z(0L, Z_NULL, 0), reinterpret_cast<const Bytef *>(r.data.data()),
                       r.data.size());
-  if (uint32_t(crc) != storedChecksum(r)) {
-    setImportError(name, PyUnicode_FromFormat(
-                             "embedded extension module '%U' is corrupt: its checksum does not "
-                             "match (the executable is damaged; rebuild or reinstall it)",
-                             name));
-    return false;
-  }
-  if (std::string why = checkSharedObject(r.data, hostElfMachine()); !why.empty()) {
+  if (uint32_t(crc) != storedChecksum(r))
+    return "its checksum does not match (the executable is damaged; rebuild or reinstall it)";
+  return checkSharedObject(r.data, hostElfMachine());
+}
+
+// The module's entry checked, or an ImportError that says why not.
+bool verifyLibrary(PyObject *name, const Resource &r) {
+  std::string why = checkElfEntry(r);
+  if (why.empty()) return true;
+  if (why.starts_with("its checksum"))
+    setImportError(name, PyUnicode_FromFormat("embedded extension module '%U' is corrupt: %s", name,
+                                              why.c_str()));
+  else
     setImportError(name, PyUnicode_FromFormat("embedded extension module '%U' cannot be loaded: %s",
                                               name, why.c_str()));
-    return false;
-  }
-  return true;
+  return false;
 }
+
+namespace {
 
 bool writeAll(int fd, std::string_view bytes) {
   const char *p = bytes.data();
@@ -101,6 +72,8 @@ bool writeAll(int fd, std::string_view bytes) {
   }
   return true;
 }
+
+} // namespace
 
 // An executable memfd holding `bytes`, or -1. MFD_EXEC says so explicitly
 // (kernels since 6.3 warn otherwise, and refuse exec under memfd_noexec=1);
@@ -154,6 +127,29 @@ std::string uniqueFdPath(int &fd, int &next) {
   }
   return "";
 }
+
+namespace {
+
+const char *policyName(SharedModulePolicy p) {
+  switch (p) {
+  case SharedModulePolicy::Memory: return "memory";
+  case SharedModulePolicy::Extract: return "extract";
+  case SharedModulePolicy::Refuse: return "refuse";
+  }
+  return "memory";
+}
+
+// The packed library named by `name` (a str), or ImportError.
+std::optional<Resource> findLibrary(PyObject *name, std::string_view &utf8) {
+  Py_ssize_t size = 0;
+  const char *text = PyUnicode_AsUTF8AndSize(name, &size);
+  if (!text) return std::nullopt;
+  utf8 = {text, size_t(size)};
+  auto r = runtimeState().resources.find(ResourceKind::SharedLibrary, utf8);
+  if (!r) setImportError(name, PyUnicode_FromFormat("no extension module '%U' in the packed resources", name));
+  return r;
+}
+
 
 // Calls _imp.create_dynamic(spec) with spec.origin set to `path` for the
 // call, then restored: CPython's loader dlopens the origin.

@@ -375,3 +375,52 @@ TEST(SharedLibrary, AcceptsRealExtensionModules) {
   EXPECT_EQ(checkSharedObject(bytes, hostElfMachine()), "");
 }
 #endif
+
+namespace {
+std::string slurp(const std::string &path) {
+  std::string bytes;
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f) return bytes;
+  char buf[65536];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
+  std::fclose(f);
+  return bytes;
+}
+} // namespace
+
+// A real library: libz.so.1 is zlib1g, installed with every Debian.
+TEST(SharedLibrary, ReadsSonameAndNeeded) {
+  std::string bytes = slurp("/lib/x86_64-linux-gnu/libz.so.1");
+  if (bytes.empty()) GTEST_SKIP() << "no /lib/x86_64-linux-gnu/libz.so.1";
+  std::string error;
+  auto names = readDynamicNames(bytes, error);
+  ASSERT_TRUE(names) << error;
+  EXPECT_EQ(names->soname, "libz.so.1");
+  EXPECT_EQ(names->needed, std::vector<std::string>{"libc.so.6"});
+  // Every truncation is an error or a shorter answer, never a crash.
+  for (size_t size = 0; size < bytes.size(); size += 509) {
+    std::string cut = bytes.substr(0, size);
+    std::string why;
+    auto partial = readDynamicNames(cut, why);
+    EXPECT_TRUE(partial || !why.empty()) << size;
+  }
+}
+
+TEST(SharedLibrary, DependencyEntriesRoundTrip) {
+  ResourceWriter w;
+  EXPECT_TRUE(w.addSharedDependency("libfoo.so.1", "\x7f" "ELF-bytes"));
+  EXPECT_TRUE(w.addSharedLibrary("pkg._ext", "\x7f" "ELF-other"));
+  std::string blob, error;
+  ASSERT_TRUE(w.serialize(blob, error)) << error;
+  auto r = Resources::open(blob.data(), blob.size(), error);
+  ASSERT_TRUE(r) << error;
+  auto dep = r->find(ResourceKind::SharedDependency, "libfoo.so.1");
+  ASSERT_TRUE(dep);
+  EXPECT_EQ(dep->data, "\x7f" "ELF-bytes");
+  EXPECT_EQ(storedChecksum(*dep), crc32("\x7f" "ELF-bytes"));
+  EXPECT_FALSE(r->find(ResourceKind::SharedLibrary, "libfoo.so.1"));
+  // A soname is one file name.
+  EXPECT_NE(checkResourceKey(ResourceKind::SharedDependency, "lib/foo.so"), "");
+  EXPECT_NE(checkResourceKey(ResourceKind::SharedDependency, ".."), "");
+  EXPECT_EQ(checkResourceKey(ResourceKind::SharedDependency, "libstdc++.so.6"), "");
+}

@@ -4,12 +4,15 @@
     collect_python.py --out-dir DIR --manifest OUT.tsv
                       [--stdlib /usr/lib/python3.11] [--pure DIR]... [--wheel W.whl]...
                       [--dynload /usr/lib/python3.11/lib-dynload]... [--shlib NAME=PATH]...
+                      [--shdep SONAME=PATH]...
 
 Every root is walked for modules (.py, compiled here to marshalled code
 objects), data files and *.dist-info contents. A --dynload directory gives
 extension modules (_json.cpython-311-x86_64-linux-gnu.so), packed as shared
 libraries that the runtime loads from memory; --shlib names one such module
-explicitly (a dotted name: pkg._ext=build/_ext.cpython-311-x86_64-linux-gnu.so). Roots are taken in command-line
+explicitly (a dotted name: pkg._ext=build/_ext.cpython-311-x86_64-linux-gnu.so),
+and --shdep a library such modules need (libfoo.so.1=/usr/lib/libfoo.so.1.2,
+keyed by its soname), which the runtime loads first. Roots are taken in command-line
 order and a later root wins over an earlier one for the same module name or
 file key, so an application can override a library. Compiled code is cached in
 DIR/code by the sha256 of (source, filename, bytecode magic), so a rebuild
@@ -354,6 +357,8 @@ def main(argv):
                    help='a directory of extension modules (lib-dynload), packed as shared libraries')
     p.add_argument('--shlib', action='append', default=[], metavar='NAME=PATH',
                    help='one extension module packed as a shared library, under its full name')
+    p.add_argument('--shdep', action='append', default=[], metavar='SONAME=PATH',
+                   help='a shared library that --shlib modules need, under its soname')
     p.add_argument('--stdlib-auto', action='store_true',
                    help='keep only the stdlib modules that the other modules (and --root-module) '
                    'import, transitively')
@@ -365,7 +370,7 @@ def main(argv):
                    'so an edit, an added or a removed module triggers a rebuild')
     p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 1)
     args = p.parse_args(argv)
-    if not roots and not args.shlib:
+    if not roots and not args.shlib and not args.shdep:
         p.error('nothing to collect: give --stdlib, --pure, --wheel, --dynload or --shlib')
 
     EXCLUDED.update(os.path.abspath(x) for x in args.exclude)
@@ -436,6 +441,16 @@ def main(argv):
         explicit.add(name)
         deps.add(shlibs[name])
 
+    shdeps = {}   # soname -> absolute path (--shdep): always kept
+    for arg in args.shdep:
+        soname, sep, path = arg.partition('=')
+        if not sep or not soname or '/' in soname or not path:
+            raise CollectError(f'--shdep {arg!r}: want SONAME=PATH, SONAME a file name')
+        if not os.path.isfile(path):
+            raise CollectError(f'--shdep {arg}: no such file')
+        shdeps[soname] = os.path.abspath(path)
+        deps.add(shdeps[soname])
+
     compile_modules(modules, out_dir, max(1, args.jobs), stats)
     if args.stdlib_auto:
         keep = reachable(modules, AUTO_BASELINE + args.root_module +
@@ -467,6 +482,8 @@ def main(argv):
         lines.append(f'file\t{key}\t{tsv_field(stored_file(out_dir, files[key]), "path")}')
     for name in sorted(shlibs):
         lines.append(f'shlib\t{name}\t{tsv_field(stored_file(out_dir, shlibs[name]), "path")}')
+    for soname in sorted(shdeps):
+        lines.append(f'shdep\t{tsv_field(soname, "soname")}\t{tsv_field(stored_file(out_dir, shdeps[soname]), "path")}')
     manifest = os.path.abspath(args.manifest)
     os.makedirs(os.path.dirname(manifest), exist_ok=True)
     text = ('\n'.join(lines) + '\n').encode()
@@ -486,7 +503,7 @@ def main(argv):
     namespaces = sum(1 for m in modules.values() if m['flags'] & FLAG_NAMESPACE)
     note(f'{len(modules)} modules ({stats.compiled} compiled, {stats.cached} cached, '
          f'{namespaces} namespace packages), {len(files)} files, {len(shlibs)} extension '
-         f'modules; skipped: {stats.failed} not compiling, {stats.extensions} extension '
+         f'modules, {len(shdeps)} libraries they need; skipped: {stats.failed} not compiling, {stats.extensions} extension '
          f'binaries, {stats.skipped} wheel data, {stats.not_modules} non-modules in --dynload')
     return 0
 

@@ -5,6 +5,7 @@
 //   module <NAME> <FLAGS> <CODE_PATH> <SOURCE_PATH>   FLAGS: 0 module, 1 package, 3 namespace
 //   file   <KEY>  <DATA_PATH>
 //   shlib  <NAME> <DATA_PATH>                         extension module "pkg._ext": an ELF .so
+//   shdep  <SONAME> <DATA_PATH>                       a library such modules need: its DT_SONAME
 // A path of "-" means none. Blank lines and lines starting with '#' are
 // skipped. Relative paths are taken from the manifest's directory. The
 // output is written to a temporary file and renamed, so a reader never sees
@@ -167,24 +168,36 @@ int main(int argc, char **argv) {
         return fail("module '" + f[1] + "': " + why);
       if (!writer.addModule(f[1], uint16_t(flags), std::move(data), std::move(aux)))
         return fail("module '" + f[1] + "' listed twice");
-    } else if (type == "file" || type == "shlib") {
-      bool shlib = type == "shlib";
+    } else if (type == "file" || type == "shlib" || type == "shdep") {
+      bool elf = type != "file";
       if (f.size() != 3)
-        return fail("a " + type + " line has 3 fields: " + type + (shlib ? " NAME" : " KEY") + " DATA_PATH");
-      auto kind = shlib ? oxrt::ResourceKind::SharedLibrary : oxrt::ResourceKind::File;
+        return fail("a " + type + " line has 3 fields: " + type +
+                    (type == "shlib" ? " NAME" : type == "shdep" ? " SONAME" : " KEY") + " DATA_PATH");
+      auto kind = type == "shlib"   ? oxrt::ResourceKind::SharedLibrary
+                  : type == "shdep" ? oxrt::ResourceKind::SharedDependency
+                                    : oxrt::ResourceKind::File;
       if (std::string why = oxrt::checkResourceKey(kind, f[1]); !why.empty())
         return fail(type + " '" + f[1] + "': " + why);
-      if (shlib && f[2] == "-") return fail("shlib '" + f[1] + "' needs a DATA_PATH");
+      if (elf && f[2] == "-") return fail(type + " '" + f[1] + "' needs a DATA_PATH");
       if (!readOptional(baseDir, f[2], data, error)) return fail(error);
       // The machine is checked at import, by the program that knows its own.
-      if (shlib)
+      if (elf)
         if (std::string why = oxrt::checkSharedObject(data); !why.empty())
-          return fail("shlib '" + f[1] + "' (" + f[2] + "): " + why);
-      bool fresh = shlib ? writer.addSharedLibrary(f[1], std::move(data))
-                         : writer.addFile(f[1], std::move(data));
+          return fail(type + " '" + f[1] + "' (" + f[2] + "): " + why);
+      // The loader finds a dependency by the soname inside it: a key that
+      // differs would never be found.
+      if (type == "shdep") {
+        auto names = oxrt::readDynamicNames(data, error);
+        if (!names) return fail("shdep '" + f[1] + "' (" + f[2] + "): " + error);
+        if (names->soname != f[1])
+          return fail("shdep '" + f[1] + "' (" + f[2] + "): its DT_SONAME is '" + names->soname + "'");
+      }
+      bool fresh = type == "shlib"   ? writer.addSharedLibrary(f[1], std::move(data))
+                   : type == "shdep" ? writer.addSharedDependency(f[1], std::move(data))
+                                     : writer.addFile(f[1], std::move(data));
       if (!fresh) return fail(type + " '" + f[1] + "' listed twice");
     } else {
-      return fail("unknown entry type '" + type + "' (module, file or shlib)");
+      return fail("unknown entry type '" + type + "' (module, file, shlib or shdep)");
     }
   }
 

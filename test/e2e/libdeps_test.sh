@@ -13,7 +13,7 @@
 #   2. two extensions linking two different versions of one static library
 #      (same symbols) in one binary: each keeps its own;
 #   3. a library that exists only as a .so: refused with every searched
-#      directory and the fix, linked dynamically with --allow-shared-deps.
+#      directory and the fix (--allow-shared-deps: shared_deps_test.sh).
 # Needs libxxhash-dev, libffi-dev, python3-pytest, python3-pycparser.
 # OXCC_KEEP_TMP=1 keeps the temp dir for debugging.
 # cleanup and the tests_* recipes are called indirectly (trap, by name).
@@ -248,7 +248,7 @@ else
   fail "two versions of one library" "link or run failed" "$t/xdv-link.log"
 fi
 
-# 3. Only libshonly.so exists: refused, then --allow-shared-deps.
+# 3. Only libshonly.so exists: refused.
 make_lib "$t/libs/so" shonly 7 shared
 if ws=$(small_wheel shonly_pkg shonly "$t/libs/so"); then
   if "$oxcc" link -o "$t/app-so" --wheel "$ws" >"$t/so-refused.log" 2>&1; then
@@ -260,14 +260,6 @@ if ws=$(small_wheel shonly_pkg shonly "$t/libs/so"); then
     pass "shared-only -lshonly refused, naming every searched directory and the fixes"
   else
     fail "shared-only library" "unexpected message" "$t/so-refused.log"
-  fi
-  if "$oxcc" link -o "$t/app-so" --allow-shared-deps --wheel "$ws" >"$t/so-link.log" 2>&1 &&
-     { LD_LIBRARY_PATH=$t/libs/so ldd "$t/app-so" >"$t/so-ldd.log" 2>&1 || true; } &&
-     grep -q "libshonly\.so => $t/libs/so/libshonly\.so" "$t/so-ldd.log" &&
-     [[ $(LD_LIBRARY_PATH=$t/libs/so "$t/app-so" -c 'import shonly_pkg._ext as m; print(m.version())') == 7 ]]; then
-    pass "--allow-shared-deps: libshonly.so linked dynamically (ldd lists it), works"
-  else
-    fail "--allow-shared-deps" "link, ldd or run failed" "$t/so-link.log"
   fi
 else
   fail "shared-only package" "build failed" "$t/small/shonly_pkg.log"

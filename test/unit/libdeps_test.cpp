@@ -88,15 +88,22 @@ TEST(LibDeps, RefusalNamesEverySearchedDirAndTheFix) {
   EXPECT_NE(error.find("--allow-shared-deps"), std::string::npos) << error;
   EXPECT_EQ(plan.libraries, (std::vector<std::string>{"m", "expat"})); // provided: final link
 
-  // Allowed: linked dynamically by the final link, from its directory.
+  // Allowed: the extension stays a .so and the library is to be packed
+  // with it, nothing goes to the final link; but this libonlyso.so is an
+  // empty file, which cannot be packed: named, with the module.
   plan.options.allowSharedDeps = true;
   error.clear();
-  EXPECT_TRUE(resolveLibraryDeps(plan, error)) << error;
-  EXPECT_EQ(plan.libraries, (std::vector<std::string>{"m", "expat", "onlyso"}));
-  EXPECT_EQ(plan.libraryDirs, (std::vector<std::string>{realPath(t.path + "/d")}));
+  EXPECT_FALSE(resolveLibraryDeps(plan, error));
+  EXPECT_TRUE(plan.extensions[0].keptShared);
+  EXPECT_EQ(plan.libraries, (std::vector<std::string>{"m", "expat"}));
+  EXPECT_NE(error.find("module pkg._ext: " + t.path + "/d/libonlyso.so (needed by pkg._ext) is not a "
+                       "shared library oxcc can read"),
+            std::string::npos)
+      << error;
   int problems = -1;
   std::string text = explainLibraryDeps(plan, problems);
   EXPECT_EQ(problems, 0);
+  EXPECT_NE(text.find("pkg._ext (): kept as a shared object"), std::string::npos) << text;
   EXPECT_NE(text.find("-lonlyso: shared"), std::string::npos) << text;
   EXPECT_NE(text.find("-lm: provided"), std::string::npos) << text;
 }
