@@ -3,6 +3,10 @@
 // but every compiler call uses the target's compiler and the target
 // distribution's Python headers instead of the host interpreter's.
 //
+// This file finds the target (its compilers, its distribution's headers);
+// the built-in `target` plugin (plugins/builtin/target.cpp) rewrites each
+// wrapped call with what it found, through the plugin ABI like any plugin.
+//
 // Wrapper mode reads no YAML: `oxcc run/env --target` resolve the
 // distribution once and pass its include directory down in
 // OXCC_TARGET_INCLUDE (with the host's include directories, from sysconfig,
@@ -45,19 +49,5 @@ bool resolveTarget(const std::string &triple, Target &target, std::string &error
 // Wrapper mode: the target from OXCC_TARGET (and what `oxcc run --target`
 // resolved). True with an empty triple when none is set.
 bool targetFromEnv(Target &target, std::string &error);
-
-// Wrapper mode, before argv is read: with OXCC_TARGET set, the target's
-// Python headers replace the host's in `args`, and `compilerOverride` names
-// the target's compiler (its c++ for the C++ driver, and for a C-driver call
-// whose sources are all C++: setuptools compiles .cpp files with CC, which
-// gcc runs as C++ by suffix but a target's cc may not), and -L of the host's
-// system library directories is dropped (glibc's libc.so lives there). False + an error for
-// an unknown target, a missing distribution or compiler.
-bool applyTarget(bool cxxDriver, std::vector<std::string> &args, std::string &compilerOverride,
-                 std::string &error);
-
-// Replaces each -I/-isystem/-idirafter of a host Python include directory
-// in `args` with target.includeDir.
-void swapPythonIncludes(const Target &target, std::vector<std::string> &args);
 
 } // namespace oxcc

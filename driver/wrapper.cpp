@@ -6,7 +6,6 @@
 #include "record.h"
 #include "registry.h"
 #include "store.h"
-#include "target.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +30,9 @@ static std::string quoted(const std::string &s) {
 // -###: what oxcc would do, in lines FileCheck can match, then the real
 // compiler's own -### (so nothing runs, as with clang).
 static void printPlan(const Invocation &inv, const Command &cmd) {
+  std::string names;
+  for (const auto &n : pluginNames()) names += (names.empty() ? "" : " ") + n;
+  fprintf(stderr, "oxcc: plugins: %s\n", names.c_str());
   fprintf(stderr, "oxcc: kind: %s%s%s\n", kindName(inv.kind),
           inv.whyUnknown.empty() ? "" : " - ", inv.whyUnknown.c_str());
   if (!inv.module.empty()) fprintf(stderr, "oxcc: module: %s\n", inv.module.c_str());
@@ -73,9 +75,9 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
     fprintf(stderr, "oxcc: error: %s\n", error.c_str());
     return 2;
   };
+  // The built-ins claim here too: the shim's tags (setuptools) and, with
+  // OXCC_TARGET, the target's compiler and Python headers (target).
   if (!loadPlugins(args, error) || !runClaimArgs(args, tags, cxxDriver, error)) return setupError();
-  // OXCC_TARGET (oxcc run --target): the target's compiler and Python headers.
-  if (!applyTarget(cxxDriver, args, tags.compilerOverride, error)) return setupError();
 
   // Read the command line as a compiler would, and decide what it does. A
   // call that cannot be recorded or planned stays of kind Unknown, unread,

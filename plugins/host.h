@@ -21,10 +21,11 @@ struct LoadedPlugin {
 // The built-in tables (builtin/*.cpp).
 extern const oxcc_plugin kSetuptoolsPlugin;
 extern const oxcc_plugin kCythonPlugin;
+extern const oxcc_plugin kTargetPlugin;
 extern const oxcc_plugin kLauncherPlugin;
 
 // Every plugin in the order hooks run: setuptools, cython, the loaded ones,
-// the launcher.
+// target, the launcher.
 const std::vector<LoadedPlugin> &plugins();
 void addLoadedPlugin(const LoadedPlugin &p);
 

@@ -7,10 +7,16 @@
 
 namespace oxcc {
 
+// The built-ins that run after the loaded plugins: the target, whose
+// compiler and headers replace whatever the others chose, and the launcher,
+// which must stay last: it wraps whatever the others made of the command.
+static constexpr size_t kBuiltinsAfterLoaded = 2;
+
 static std::vector<LoadedPlugin> &table() {
   static std::vector<LoadedPlugin> all = {
       {&kSetuptoolsPlugin, "", "setuptools"},
       {&kCythonPlugin, "", "cython"},
+      {&kTargetPlugin, "", "target"},
       {&kLauncherPlugin, "", "launcher"},
   };
   return all;
@@ -18,11 +24,21 @@ static std::vector<LoadedPlugin> &table() {
 
 const std::vector<LoadedPlugin> &plugins() { return table(); }
 
-// Before the launcher, which must stay last: it wraps whatever the other
-// plugins made of the command.
-void addLoadedPlugin(const LoadedPlugin &p) { table().insert(table().end() - 1, p); }
+void addLoadedPlugin(const LoadedPlugin &p) {
+  table().insert(table().end() - kBuiltinsAfterLoaded, p);
+}
 
-static bool anyLoaded() { return table().size() > 3; }
+std::vector<std::string> pluginNames() {
+  std::vector<std::string> names;
+  for (const auto &p : table()) names.push_back(p.name);
+  return names;
+}
+
+static bool anyLoaded() {
+  for (const auto &p : table())
+    if (!p.path.empty()) return true;
+  return false;
+}
 
 // Runs one stage's hook of every plugin in order, starting each from
 // `base` (the stage's state). Stops at the first error.

@@ -1,8 +1,9 @@
 // The stages of a wrapped compiler call (and of `oxcc link`), as hooks.
 // Every behaviour beyond parsing, running and storing is a plugin with the
 // C table of include/oxcc/plugin.h: the built-ins (setuptools tags, Cython
-// recognition, launchers; builtin/) register exactly as a loaded .so does,
-// so the driver core only knows these run* functions.
+// recognition, the cross-build target, launchers; builtin/) register
+// exactly as a loaded .so does, so the driver core only knows these run*
+// functions.
 #pragma once
 
 #include "invocation.h"
@@ -24,8 +25,12 @@ bool loadPlugins(std::vector<std::string> &args, std::string &error);
 // The same for `oxcc link`, whose --plugin options are already parsed.
 bool loadPluginFiles(const std::vector<std::string> &paths, std::string &error);
 
-// Each stage, over every plugin in order (built-ins first, the launcher
-// last so that it wraps the final command). False + message when a hook
+// Every plugin's name, in the order hooks run (-### prints it): setuptools,
+// cython, the loaded plugins, target (its compiler and headers replace what
+// the others chose), launcher (last, so that it wraps the final command).
+std::vector<std::string> pluginNames();
+
+// Each stage, over every plugin in that order. False + message when a hook
 // called api->error().
 bool runClaimArgs(std::vector<std::string> &args, Invocation &inv, bool cxxDriver,
                   std::string &error);

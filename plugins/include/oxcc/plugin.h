@@ -37,7 +37,8 @@ typedef struct oxcc_call oxcc_call;
  *
  * Scalar keys (get), by stage; NULL for a key the stage does not have:
  *   all stages      "stage" (the hook's name), "plugin" (this plugin's path)
- *   claim_args      "driver" ("cc" or "c++")
+ *   claim_args      "driver" ("cc" or "c++"); "module", "compiler" (as
+ *                   set by the plugins before this one, "" if none)
  *   classify,       "kind" (compile, assemble-only, preprocess, link-shared,
  *   rewrite_command   link-exe, query, unknown), "output", "module",
  *                     "target", "driver"
@@ -50,7 +51,9 @@ typedef struct oxcc_call oxcc_call;
  *
  * Settable keys (set returns 0, or -1 if the stage has no such key):
  *   claim_args      "module" (the extension's full dotted name),
- *                   "compiler" (run this compiler instead of the default)
+ *                   "compiler" (run this compiler instead of the default;
+ *                   with OXCC_TARGET the built-in "target" plugin, which
+ *                   runs after the loaded ones, sets the target's)
  *   classify        "module"; "kind" = "unknown" (pass the call through:
  *                   nothing is recorded)
  *   rewrite_command "program"
