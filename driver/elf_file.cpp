@@ -39,7 +39,9 @@ static_assert(sizeof(Ehdr) == 64 && sizeof(Shdr) == 64 && sizeof(Sym) == 24);
 constexpr unsigned char kMagic[4] = {0x7f, 'E', 'L', 'F'};
 constexpr int kClass64 = 2, kData2LSB = 1;                // ident[4], ident[5]
 constexpr uint16_t kRel = 1, kExec = 2, kDyn = 3;         // e_type
-constexpr uint32_t kProgbits = 1, kSymtab = 2, kNobits = 8, kDynsym = 11;
+constexpr uint32_t kProgbits = 1, kSymtab = 2, kNobits = 8, kDynsym = 11, kGroup = 17,
+                   kSymtabShndx = 18;
+constexpr uint32_t kGrpComdat = 1;  // first word of a SHT_GROUP section
 constexpr uint16_t kUndef = 0, kLoReserve = 0xff00, kXIndex = 0xffff;
 constexpr int kGlobal = 1, kWeak = 2, kGnuUnique = 10;    // st_info >> 4
 
@@ -299,6 +301,72 @@ std::vector<std::string> definedGlobalSymbols(std::string_view bytes, bool stron
     if (strongOnly && bind != kGlobal) continue;
     std::optional<std::string_view> n = stringAt(*strtab, s.name);
     if (n && !n->empty()) result.emplace_back(*n);
+  }
+  return result;
+}
+
+std::vector<Symbol> symbolTable(std::string_view bytes) {
+  std::vector<Symbol> result;
+  SectionTable t;
+  std::string error;
+  if (!readSectionTable(bytes, &t, &error)) return result;
+  size_t symtabIndex = 0;
+  for (size_t i = 1; i < t.headers.size() && symtabIndex == 0; ++i)
+    if (t.headers[i].type == kSymtab) symtabIndex = i;
+  if (symtabIndex == 0) return result;
+  const Shdr& symtab = t.headers[symtabIndex];
+  if (symtab.entsize != sizeof(Sym) || symtab.link >= t.headers.size()) return result;
+  std::optional<std::string_view> syms = contentsOf(bytes, symtab);
+  std::optional<std::string_view> strtab = contentsOf(bytes, t.headers[symtab.link]);
+  if (!syms || !strtab) return result;
+  // Objects with >= 0xff00 sections (a big C++ extension's partial link)
+  // keep the section index of a symbol in SHT_SYMTAB_SHNDX.
+  std::optional<std::string_view> xindex;
+  for (const Shdr& s : t.headers)
+    if (s.type == kSymtabShndx && s.link == symtabIndex) xindex = contentsOf(bytes, s);
+
+  size_t count = syms->size() / sizeof(Sym);
+  result.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    Sym s;
+    memcpy(&s, syms->data() + i * sizeof(Sym), sizeof s);
+    Symbol out;
+    out.bind = s.info >> 4;
+    out.visibility = s.other & 3;
+    out.section = s.shndx;
+    if (s.shndx == kXIndex) {
+      uint32_t big = 0;
+      if (xindex && (i + 1) * 4 <= xindex->size()) memcpy(&big, xindex->data() + i * 4, 4);
+      out.section = big;  // unreadable: 0, i.e. treated as undefined
+    }
+    if (std::optional<std::string_view> n = stringAt(*strtab, s.name)) out.name = *n;
+    result.push_back(std::move(out));
+  }
+  return result;
+}
+
+std::vector<ComdatGroup> comdatGroups(std::string_view bytes) {
+  std::vector<ComdatGroup> result;
+  SectionTable t;
+  std::string error;
+  if (!readSectionTable(bytes, &t, &error)) return result;
+  for (const Shdr& s : t.headers) {
+    if (s.type != kGroup || s.link >= t.headers.size() ||
+        t.headers[s.link].type != kSymtab)
+      continue;
+    std::optional<std::string_view> words = contentsOf(bytes, s);
+    if (!words || words->size() < 4 || words->size() % 4 != 0) continue;
+    uint32_t flags;
+    memcpy(&flags, words->data(), 4);
+    if (!(flags & kGrpComdat)) continue;
+    ComdatGroup g;
+    g.signature = s.info;
+    for (size_t off = 4; off < words->size(); off += 4) {
+      uint32_t index;
+      memcpy(&index, words->data() + off, 4);
+      g.sections.push_back(index);
+    }
+    result.push_back(std::move(g));
   }
   return result;
 }

@@ -5,13 +5,16 @@
 //    same-named non-alloc PROGBITS sections, so a `.so` linked by any linker
 //    from such objects carries one record per input object, in link order;
 //  - listing the defined global symbols of an object or `.so` (to find the
-//    `PyInit_*` functions).
+//    `PyInit_*` functions);
+//  - reading a relocatable object's symbol table and COMDAT groups (for
+//    `oxcc localize`).
 //
 // Plain functions over bytes: the caller reads and writes files. Every read
 // is bounds-checked; garbage or truncated input gives "absent"/empty/error,
 // never a crash (these readers see arbitrary files from wheels).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,6 +63,34 @@ AppendResult appendSection(std::string_view bytes, std::string_view name,
 // only STB_GLOBAL ones (not weak or unique: C++ inline functions, template
 // instantiations and their COMDAT groups).
 std::vector<std::string> definedGlobalSymbols(std::string_view bytes, bool strongOnly = false);
+
+// One .symtab entry, as `oxcc localize` needs it to tell a C++ inline
+// function's hidden copy (private to its .so) from a shared one.
+struct Symbol {
+  std::string name;
+  int bind = 0;        // STB_LOCAL 0, STB_GLOBAL 1, STB_WEAK 2, STB_GNU_UNIQUE 10
+  int visibility = 0;  // STV_DEFAULT 0, STV_INTERNAL 1, STV_HIDDEN 2, STV_PROTECTED 3
+  uint32_t section = 0;  // defining section (extended indices resolved); 0: undefined
+  bool defined() const { return section != 0; }
+  bool hidden() const { return visibility == 1 || visibility == 2; }
+};
+inline constexpr int kBindLocal = 0, kBindGlobal = 1, kBindWeak = 2, kBindGnuUnique = 10;
+
+// The .symtab of a relocatable object, in index order (entry 0, the null
+// symbol, included, so a group's signature index is an index here). Empty if
+// not ELF, malformed, or without .symtab.
+std::vector<Symbol> symbolTable(std::string_view bytes);
+
+// A COMDAT section group (SHT_GROUP with GRP_COMDAT): the linker keeps one
+// group per signature *name* for the whole link and discards the others.
+struct ComdatGroup {
+  uint32_t signature = 0;          // index in symbolTable(): the group's key
+  std::vector<uint32_t> sections;  // member section indices
+};
+
+// The COMDAT groups of a relocatable object whose signatures are in its
+// .symtab, in section order. Empty if none, not ELF, or malformed.
+std::vector<ComdatGroup> comdatGroups(std::string_view bytes);
 
 // The object ids in the records "oxcc:1:<64 lowercase hex>\n" found in a
 // `.oxcc.obj` section's contents, in order, duplicates kept. Anything else

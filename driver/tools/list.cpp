@@ -48,7 +48,8 @@ static void printJson(const std::vector<ExtensionRecord> &exts, const std::strin
     printf("%s\n  {\"module\": %s, \"init\": %s, \"name_from\": %s, \"language\": %s, "
            "\"target\": %s, \"source_dir\": %s, \"output\": %s, \"objects\": %s, "
            "\"extra_objects\": %s, \"archives\": %s, \"libraries\": %s, \"library_dirs\": %s, "
-           "\"linker_args\": %s, \"shared_inputs\": %s, \"notes\": %s}",
+           "\"linker_args\": %s, \"shared_inputs\": %s, \"exports\": %s, \"link_modules\": %s, "
+           "\"notes\": %s}",
            i ? "," : "", jsonString(e.module).c_str(), jsonString(e.init).c_str(),
            jsonString(nameFromString(e.nameFrom)).c_str(), jsonString(e.language).c_str(),
            jsonString(e.target).c_str(), jsonString(e.sourceDir).c_str(),
@@ -56,11 +57,19 @@ static void printJson(const std::vector<ExtensionRecord> &exts, const std::strin
            jsonList(e.extraObjects).c_str(), jsonList(e.archives).c_str(),
            jsonList(e.libraries).c_str(), jsonList(e.libraryDirs).c_str(),
            jsonList(e.linkerArgs).c_str(), jsonList(e.sharedInputs).c_str(),
-           jsonMap(e.notes).c_str());
+           jsonList(e.exports).c_str(), jsonList(e.linkModules).c_str(), jsonMap(e.notes).c_str());
   }
   printf("%s]}\n", exts.empty() ? "" : "\n");
 }
 
+static std::string commaList(const std::vector<std::string> &v) {
+  std::string out;
+  for (const auto &s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Cross-extension fields are rare, and a list of exports can be long: a line
+// of its own under the row, only when set, keeps the table narrow.
 static void printTable(const std::vector<ExtensionRecord> &exts) {
   size_t w = 6;
   for (const auto &e : exts) w = std::max(w, e.module.size());
@@ -72,6 +81,8 @@ static void printTable(const std::vector<ExtensionRecord> &exts) {
     printf("%-*s  %-4s  %-7zu  %-9s  %s\n", int(w), e.module.c_str(), e.language.c_str(),
            e.objects.size() + e.extraObjects.size(), libs.empty() ? "-" : libs.c_str(),
            e.sourceDir.c_str());
+    if (!e.exports.empty()) printf("  exports: %s\n", commaList(e.exports).c_str());
+    if (!e.linkModules.empty()) printf("  link_modules: %s\n", commaList(e.linkModules).c_str());
   }
 }
 

@@ -23,6 +23,7 @@ declare -A modules=(
   [custombuild]="custombuild._impl"
   [cypp]="cypp.vec"
   [cxx2]="cxx2._left cxx2._right"
+  [cxxhidden]="cxxhidden._one cxxhidden._two"
 )
 
 # build MODE FIXTURE: builds the wheel into $tmp/MODE/FIXTURE/wheel.
@@ -78,13 +79,13 @@ run() { # run DESCRIPTION COMMAND...: PASS/FAIL line, log tail on failure
   fi
 }
 
-for name in cext cxxext cyext nested custombuild cypp cxx2; do
+for name in cext cxxext cyext nested custombuild cypp cxx2 cxxhidden; do
   run "$name: plain gcc wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build plain $name && install_and_check plain $name"
   run "$name: oxcc run -- pip wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build shim $name && install_and_check shim $name"
   run "$name: recorded with exact names (shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-shim shim ${modules[$name]}"
   # Without the shim C++ extensions link through g++ (setuptools' CXX) and
   # are not seen: that is what the shim is for.
-  [[ $name == cxxext || $name == custombuild || $name == cypp || $name == cxx2 ]] && continue
+  [[ $name == cxxext || $name == custombuild || $name == cypp || $name == cxx2 || $name == cxxhidden ]] && continue
   run "$name: CC=oxcc pip wheel works (no shim)" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build bare $name && install_and_check bare $name"
   run "$name: recorded with names from build/lib.* (no shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-bare path ${modules[$name]}"
 done

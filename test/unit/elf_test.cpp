@@ -263,6 +263,14 @@ TEST(AppendSection, ExtendedSectionNumbering) {
   std::string tagged = readFile(at("huge.t.o"));
   EXPECT_EQ(readSection(tagged, kObjectSection), makeObjectRecord(hexId(40)));
   EXPECT_EQ(definedGlobalSymbols(tagged).size(), 66000u);
+  // Section indices past SHN_LORESERVE come from SHT_SYMTAB_SHNDX.
+  bool sawLast = false;
+  for (const auto& sym : symbolTable(tagged)) {
+    if (sym.name != "f65999") continue;
+    sawLast = true;
+    EXPECT_TRUE(sym.section > 0xff00 && sym.section != 0xffff) << sym.section;
+  }
+  EXPECT_TRUE(sawLast);
   int st;
   std::string err = capture("readelf -S -s -W huge.t.o 2>&1 >/dev/null", &st);
   EXPECT_EQ(st, 0);
@@ -308,6 +316,46 @@ TEST(Symbols, DefinedGlobals) {
     EXPECT_FALSE(has(syms, "counter")) << file;  // static
   }
   EXPECT_TRUE(definedGlobalSymbols("not an elf file").empty());
+}
+
+// What `oxcc localize` reads: binding, visibility and section of each
+// symbol, and the COMDAT groups keyed by a signature symbol.
+TEST(Symbols, TableAndComdatGroups) {
+  compile("g1",
+          "__attribute__((visibility(\"hidden\"), noinline)) inline int h() { static int n; return ++n; }\n"
+          "__attribute__((noinline)) inline int d() { static int n; return ++n; }\n"
+          "int use() { return h() + d(); }\n",
+          "g++ -x c++ -c -fPIC -O2");
+  std::string bytes = readFile(at("g1.o"));
+  std::vector<Symbol> syms = symbolTable(bytes);
+  auto find = [&](const std::string& name) -> const Symbol* {
+    for (const auto& s : syms)
+      if (s.name == name) return &s;
+    return nullptr;
+  };
+  const Symbol *h = find("_Z1hv"), *hn = find("_ZZ1hvE1n"), *dn = find("_ZZ1dvE1n"),
+               *use = find("_Z3usev");
+  ASSERT_TRUE(h && hn && dn && use);
+  EXPECT_EQ(h->bind, kBindWeak);
+  EXPECT_TRUE(h->hidden() && h->defined());
+  EXPECT_EQ(hn->bind, kBindGnuUnique);
+  EXPECT_TRUE(hn->hidden());
+  EXPECT_EQ(dn->bind, kBindGnuUnique);
+  EXPECT_FALSE(dn->hidden());
+  EXPECT_EQ(use->bind, kBindGlobal);
+
+  std::vector<ComdatGroup> groups = comdatGroups(bytes);
+  bool sawH = false;
+  for (const auto& g : groups) {
+    ASSERT_LT(g.signature, syms.size());
+    if (syms[g.signature].name != "_Z1hv") continue;
+    sawH = true;
+    EXPECT_NE(std::find(g.sections.begin(), g.sections.end(), h->section), g.sections.end());
+  }
+  EXPECT_TRUE(sawH);
+  EXPECT_EQ(groups.size(), 4u);  // h, d and their static locals
+  EXPECT_TRUE(symbolTable("not an elf file").empty());
+  EXPECT_TRUE(comdatGroups("not an elf file").empty());
 }
 
 // 6. Appending twice leaves one section, with the new contents, and the same
@@ -364,6 +412,8 @@ void exercise(std::string_view bytes) {
   (void)readSection(bytes, kObjectSection);
   (void)readSection(bytes, ".text");
   (void)definedGlobalSymbols(bytes);
+  (void)symbolTable(bytes);
+  (void)comdatGroups(bytes);
   std::optional<std::string> s = readSection(bytes, kObjectSection);
   if (s) (void)parseObjectRecords(*s);
   AppendResult r = appendSection(bytes, kObjectSection, makeObjectRecord(hexId(60)));
