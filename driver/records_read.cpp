@@ -21,7 +21,11 @@ struct Reader {
       if (error.empty()) error = std::string("key '") + key + "' is not a string";
       return "";
     }
-    return n.as<std::string>();
+    // A required key names the record (module, id): empty, it would be
+    // written back as absent (the writer leaves empty strings out).
+    std::string value = n.as<std::string>();
+    if (required && value.empty() && error.empty()) error = std::string("key '") + key + "' is empty";
+    return value;
   }
   std::vector<std::string> list(const char *key) {
     std::vector<std::string> v;

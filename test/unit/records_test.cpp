@@ -68,6 +68,10 @@ TEST(Records, BadManifestsAreRefused) {
   EXPECT_FALSE(extensionFromYaml("schema: oxcc-extension/1\n", error));
   EXPECT_EQ(error, "missing key 'module'");
   error.clear();
+  // Present but empty would be written back as absent (fuzz finding).
+  EXPECT_FALSE(extensionFromYaml("schema: oxcc-extension/1\nmodule: \"\"\n", error));
+  EXPECT_EQ(error, "key 'module' is empty");
+  error.clear();
   EXPECT_FALSE(extensionFromYaml("schema: oxcc-extension/1\nmodule: x\nobjects: [../../etc]\n", error));
   EXPECT_NE(error.find("not a sha256"), std::string::npos);
   error.clear();
