@@ -31,6 +31,7 @@ std::string currentDir();
 std::string dirName(const std::string &path);
 std::string baseName(const std::string &path);
 std::string realPath(const std::string &path); // "" if it does not resolve
+std::string withoutTrailingSlashes(std::string dir); // "/" stays "/"
 
 // The running executable (/proc/self/exe resolved).
 std::string selfExe();

@@ -26,11 +26,6 @@ std::string trim(std::string s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-std::string withoutTrailingSlashes(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return dir;
-}
-
 // The top-level scalar fields of distribution.yaml that wrapper mode needs,
 // read line by line: oxcc links no YAML parser (every compiler call pays
 // for what it loads). Values are plain scalars, maybe quoted.

@@ -23,11 +23,6 @@
 namespace oxcc {
 namespace {
 
-std::string withoutTrailingSlashes(std::string dir) {
-  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
-  return dir;
-}
-
 // The call's "args" list, read and edited through the API only.
 struct Args {
   const oxcc_api *api;
