@@ -34,22 +34,36 @@ ln -s "$here/transparency/capture-cc" "$tmp/cap/cc"
 ln -s "$here/transparency/capture-cc" "$tmp/cap/c++"
 cc=$tmp/cap/cc cxx=$tmp/cap/c++
 
+# orig_tarball DIR SRCPKG: the orig tarball in DIR, not its signature
+# (xz-utils ships xz-utils_5.4.1.orig.tar.xz.asc beside it, which the glob
+# lists first).
+orig_tarball() {
+  local f
+  for f in "$1/${2}_"*.orig.tar.*; do
+    [[ -f $f && $f != *.asc ]] && { echo "$f"; return; }
+  done
+  return 0
+}
+
 # source SRCPKG: the extracted orig tarball of a Debian source package,
 # fetched (apt-get source --download-only) and extracted once into the cache.
 source_tree() {
   local pkg=$1 tarball dir
   dir=$(compgen -G "$tcache/src/$pkg-*/" | head -1) || true
   if [[ -n $dir ]]; then echo "${dir%/}"; return; fi
-  tarball=$(compgen -G "$cache/sources/${pkg}_*.orig.tar.*" | head -1) || true
+  tarball=$(orig_tarball "$cache/sources" "$pkg")
   if [[ -z $tarball ]]; then
     mkdir -p "$tcache/dl"
-    (cd "$tcache/dl" && apt-get source --download-only -qq "$pkg" > /dev/null 2>&1) ||
+    # apt-get exits 100 when only the .debian.tar is missing: check the file.
+    (cd "$tcache/dl" && apt-get source --download-only -qq "$pkg" > /dev/null 2>&1) || true
+    tarball=$(orig_tarball "$tcache/dl" "$pkg")
+    [[ -n $tarball ]] ||
       { echo "cannot fetch the $pkg source package (deb-src enabled? run utils/bootstrap)" >&2; return 1; }
-    tarball=$(compgen -G "$tcache/dl/${pkg}_*.orig.tar.*" | head -1)
   fi
   local part=$tcache/src/.tmp-$pkg-$$
   rm -rf "$part" && mkdir -p "$part"
-  tar -xf "$tarball" -C "$part"
+  tar -xf "$tarball" -C "$part" ||
+    { rm -rf "$part"; echo "cannot extract $tarball" >&2; return 1; }
   local top; top=$(ls "$part")
   mv "$part/$top" "$tcache/src/$pkg-$top" && rm -rf "$part"
   echo "$tcache/src/$pkg-$top"
