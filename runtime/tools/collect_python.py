@@ -32,6 +32,7 @@ import importlib.util
 import marshal
 import modulefinder
 import os
+import shutil
 import sys
 import types
 import zipfile
@@ -63,6 +64,7 @@ class Stats:
     def __init__(self):
         self.cached = self.compiled = self.failed = self.extensions = self.skipped = 0
         self.not_modules = 0
+        self.wheel_dirs = set()  # wheels/<sha256> extractions this run uses
 
 
 def note(message):
@@ -141,6 +143,7 @@ def wheel_items(wheel, out_dir, stats):
     except (OSError, zipfile.BadZipFile) as e:
         raise CollectError(f'cannot read wheel {wheel}: {e}')
     dest = os.path.join(out_dir, 'wheels', digest)
+    stats.wheel_dirs.add(digest)
     items = []
     with zf:
         for info in sorted(zf.infolist(), key=lambda i: i.filename):
@@ -167,6 +170,20 @@ def wheel_items(wheel, out_dir, stats):
                 write_atomic(target, zf.read(info))
             items.append(Item(relpath, target))
     return items
+
+
+def prune_wheel_dirs(out_dir, used):
+    """Removes the extractions of wheels this run no longer names (a rebuilt
+    wheel has a new sha256): without this a build dir grows with every
+    rebuild. Nothing else reads them: the manifest names only used ones."""
+    root = os.path.join(out_dir, 'wheels')
+    try:
+        names = os.listdir(root)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name not in used:
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
 
 
 def write_atomic(path, data):
@@ -451,6 +468,7 @@ def main(argv):
         shdeps[soname] = os.path.abspath(path)
         deps.add(shdeps[soname])
 
+    prune_wheel_dirs(out_dir, stats.wheel_dirs)
     compile_modules(modules, out_dir, max(1, args.jobs), stats)
     if args.stdlib_auto:
         keep = reachable(modules, AUTO_BASELINE + args.root_module +

@@ -938,6 +938,33 @@ class Tools(Base):
         proc, out = self.pack(open(d + '/m.tsv').read(), d)
         self.ok(proc)
 
+    def test_collect_prunes_old_wheel_extractions(self):
+        # A rebuilt wheel is a new sha256: the old extraction goes away, so a
+        # link build dir does not grow with every rebuild.
+        d = self.tmpdir()
+        whl = os.path.join(d, 'demo-1.0-py3-none-any.whl')
+        argv = ['--out-dir', d + '/cache', '--manifest', d + '/m.tsv', '--wheel', whl]
+        for version in ('1', '2'):
+            with zipfile.ZipFile(whl, 'w') as z:
+                z.writestr('demo/__init__.py', f'X = {version}\n')
+            self.ok(self.collect(*argv))
+            self.assertEqual(len(os.listdir(d + '/cache/wheels')), 1)
+        (demo,) = [r.split('\t') for r in open(d + '/m.tsv').read().splitlines() if '\tdemo\t' in r]
+        self.assertEqual(open(demo[4]).read(), 'X = 2\n')
+        proc, out = self.pack(open(d + '/m.tsv').read(), d)
+        self.ok(proc)
+
+    def test_pack_shdep_checks_the_soname(self):
+        d = self.tmpdir()
+        libz = '/lib/x86_64-linux-gnu/libz.so.1'
+        if not os.path.exists(libz):
+            self.skipTest('no ' + libz)
+        proc, out = self.pack(f'shdep\tlibz.so.1\t{libz}\n', d)
+        self.ok(proc)
+        proc, out = self.pack(f'shdep\tlibzz.so.1\t{libz}\n', d)
+        self.assertEqual(proc.returncode, 1)
+        self.assertIn("its DT_SONAME is 'libz.so.1'", proc.stderr)
+
 
 GROUPS = {'python': Python, 'embedded': Embedded, 'app': App, 'multiprocessing': Multiprocessing,
           'strace': Strace, 'corrupt': Corrupt, 'shlib': Shlib, 'shlib_policy': ShlibPolicy,
