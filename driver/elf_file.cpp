@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 
 namespace oxcc::elf {
 namespace {
@@ -271,77 +272,74 @@ AppendResult appendSection(std::string_view bytes, std::string_view name,
   return r;
 }
 
-std::vector<std::string> definedGlobalSymbols(std::string_view bytes, bool strongOnly) {
-  std::vector<std::string> result;
+namespace {
+
+// Calls fn(index, sym, name, section) for every entry of the first symbol
+// table among `types` (.symtab before .dynsym), in index order; `section`
+// is the defining section with extended indices (SHT_SYMTAB_SHNDX, objects
+// with >= 0xff00 sections) resolved, 0 if undefined or unreadable. False
+// if there is no readable table.
+template <typename Fn>
+bool forEachSymbol(std::string_view bytes, std::initializer_list<uint32_t> types, Fn fn) {
   SectionTable t;
   std::string error;
-  if (!readSectionTable(bytes, &t, &error)) return result;
-
-  // .symtab has every symbol; a stripped .so keeps only .dynsym.
-  const Shdr* symtab = nullptr;
-  for (uint32_t type : {kSymtab, kDynsym}) {
-    for (const Shdr& s : t.headers)
-      if (s.type == type) { symtab = &s; break; }
-    if (symtab) break;
-  }
-  if (!symtab || symtab->entsize != sizeof(Sym) ||
-      symtab->link >= t.headers.size())
-    return result;
-  std::optional<std::string_view> syms = contentsOf(bytes, *symtab);
-  std::optional<std::string_view> strtab =
-      contentsOf(bytes, t.headers[symtab->link]);
-  if (!syms || !strtab) return result;
-
-  for (size_t off = 0; off + sizeof(Sym) <= syms->size(); off += sizeof(Sym)) {
-    Sym s;
-    memcpy(&s, syms->data() + off, sizeof s);
-    int bind = s.info >> 4;
-    if (s.shndx == kUndef) continue;
-    if (bind != kGlobal && bind != kWeak && bind != kGnuUnique) continue;
-    if (strongOnly && bind != kGlobal) continue;
-    std::optional<std::string_view> n = stringAt(*strtab, s.name);
-    if (n && !n->empty()) result.emplace_back(*n);
-  }
-  return result;
-}
-
-std::vector<Symbol> symbolTable(std::string_view bytes) {
-  std::vector<Symbol> result;
-  SectionTable t;
-  std::string error;
-  if (!readSectionTable(bytes, &t, &error)) return result;
+  if (!readSectionTable(bytes, &t, &error)) return false;
   size_t symtabIndex = 0;
-  for (size_t i = 1; i < t.headers.size() && symtabIndex == 0; ++i)
-    if (t.headers[i].type == kSymtab) symtabIndex = i;
-  if (symtabIndex == 0) return result;
+  for (uint32_t type : types) {
+    for (size_t i = 1; i < t.headers.size() && symtabIndex == 0; ++i)
+      if (t.headers[i].type == type) symtabIndex = i;
+    if (symtabIndex) break;
+  }
+  if (symtabIndex == 0) return false;
   const Shdr& symtab = t.headers[symtabIndex];
-  if (symtab.entsize != sizeof(Sym) || symtab.link >= t.headers.size()) return result;
+  if (symtab.entsize != sizeof(Sym) || symtab.link >= t.headers.size()) return false;
   std::optional<std::string_view> syms = contentsOf(bytes, symtab);
   std::optional<std::string_view> strtab = contentsOf(bytes, t.headers[symtab.link]);
-  if (!syms || !strtab) return result;
-  // Objects with >= 0xff00 sections (a big C++ extension's partial link)
-  // keep the section index of a symbol in SHT_SYMTAB_SHNDX.
+  if (!syms || !strtab) return false;
   std::optional<std::string_view> xindex;
   for (const Shdr& s : t.headers)
     if (s.type == kSymtabShndx && s.link == symtabIndex) xindex = contentsOf(bytes, s);
 
   size_t count = syms->size() / sizeof(Sym);
-  result.reserve(count);
   for (size_t i = 0; i < count; ++i) {
     Sym s;
     memcpy(&s, syms->data() + i * sizeof(Sym), sizeof s);
+    uint32_t section = s.shndx;
+    if (s.shndx == kXIndex) {
+      section = 0;
+      if (xindex && (i + 1) * 4 <= xindex->size()) memcpy(&section, xindex->data() + i * 4, 4);
+    }
+    fn(i, s, stringAt(*strtab, s.name).value_or(std::string_view()), section);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> definedGlobalSymbols(std::string_view bytes, bool strongOnly) {
+  std::vector<std::string> result;
+  // .symtab has every symbol; a stripped .so keeps only .dynsym.
+  forEachSymbol(bytes, {kSymtab, kDynsym},
+                [&](size_t, const Sym& s, std::string_view name, uint32_t section) {
+                  int bind = s.info >> 4;
+                  if (section == kUndef || name.empty()) return;
+                  if (bind != kGlobal && bind != kWeak && bind != kGnuUnique) return;
+                  if (strongOnly && bind != kGlobal) return;
+                  result.emplace_back(name);
+                });
+  return result;
+}
+
+std::vector<Symbol> symbolTable(std::string_view bytes) {
+  std::vector<Symbol> result;
+  forEachSymbol(bytes, {kSymtab}, [&](size_t, const Sym& s, std::string_view name, uint32_t section) {
     Symbol out;
+    out.name = name;
     out.bind = s.info >> 4;
     out.visibility = s.other & 3;
-    out.section = s.shndx;
-    if (s.shndx == kXIndex) {
-      uint32_t big = 0;
-      if (xindex && (i + 1) * 4 <= xindex->size()) memcpy(&big, xindex->data() + i * 4, 4);
-      out.section = big;  // unreadable: 0, i.e. treated as undefined
-    }
-    if (std::optional<std::string_view> n = stringAt(*strtab, s.name)) out.name = *n;
+    out.section = section;
     result.push_back(std::move(out));
-  }
+  });
   return result;
 }
 

@@ -211,7 +211,9 @@ std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
       s += "  -l" + r.name + ": " + kindWord(r.kind);
       if (r.kind == LibKind::Archive) s += " " + r.path + " (linked into " + e.record.module + ")";
       if (r.kind == LibKind::Provided) s += " (by the distribution or the C toolchain; final link)";
-      bool packed = plan.options.allowSharedDeps && e.record.target.find("musl") == std::string::npos;
+      // resolveLibraryDeps decided: a shared-only library keeps its
+      // extension shared (and packs the library) where that is allowed.
+      bool packed = e.keptShared;
       if (r.kind == LibKind::Shared)
         s += " " + r.path + (packed ? " (packed, loaded from memory: --allow-shared-deps)"
                                     : " (refused: no static archive)");
