@@ -151,7 +151,9 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         if (libSeen.insert(name).second) plan.libraries.push_back(name);
         break;
       case LibKind::Shared: {
-        bool musl = e.record.target.find("musl") != std::string::npos;
+        // The binary's C library decides (a record from an older oxcc may
+        // have no target): a static musl binary cannot load a .so.
+        bool musl = plan.python.target.find("musl") != std::string::npos;
         if (plan.options.allowSharedDeps && !musl) {
           // The extension stays a .so, packed with the library (and what
           // that needs), all loaded from memory: shared_deps.h.

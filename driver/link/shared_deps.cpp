@@ -32,8 +32,9 @@ std::vector<std::string> runpathDirs(const std::string &runpath, const std::stri
     size_t colon = runpath.find(':', start);
     if (colon == std::string::npos) colon = runpath.size();
     std::string d = runpath.substr(start, colon - start);
-    for (const char *origin : {"${ORIGIN}", "$ORIGIN"})
-      if (d.starts_with(origin)) d = libDir + d.substr(std::string(origin).size());
+    for (std::string origin : {"${ORIGIN}", "$ORIGIN"})
+      if (d.starts_with(origin) && (d.size() == origin.size() || d[origin.size()] == '/'))
+        d = libDir + d.substr(origin.size());
     if (!d.empty()) dirs.push_back(d);
     start = colon + 1;
   }

@@ -23,6 +23,8 @@ struct SharedLoaderState {
   // Packed libraries (SharedDependency entries) loaded so far, by soname.
   // Their handles are never closed: the modules that need them stay loaded.
   std::set<std::string, std::less<>> dependenciesLoaded;
+  // Extension modules whose packed bytes passed verifyLibrary.
+  std::set<std::string, std::less<>> verified;
   // Every fd number below this one names a loaded library already.
   int nextFdNumber = 0;
 };

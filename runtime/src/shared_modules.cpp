@@ -47,8 +47,15 @@ std::string checkElfEntry(const Resource &r) {
 
 // The module's entry checked, or an ImportError that says why not.
 bool verifyLibrary(PyObject *name, const Resource &r) {
+  // The entry sits in read-only memory: once checked, it stays good (the
+  // importer asks for its dependencies, then loads it, maybe extracts it).
+  auto &verified = loaderState().verified;
+  if (verified.count(r.key)) return true;
   std::string why = checkElfEntry(r);
-  if (why.empty()) return true;
+  if (why.empty()) {
+    verified.emplace(r.key);
+    return true;
+  }
   if (why.starts_with("its checksum"))
     setImportError(name, PyUnicode_FromFormat("embedded extension module '%U' is corrupt: %s", name,
                                               why.c_str()));
