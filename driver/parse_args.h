@@ -5,6 +5,7 @@
 #pragma once
 
 #include "invocation.h"
+#include "language.h"
 
 namespace oxcc {
 
@@ -12,8 +13,5 @@ namespace oxcc {
 // Never fails: an invocation it cannot read with confidence comes back as
 // Kind::Unknown with the reason, and is then passed through untouched.
 Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver);
-
-// Language of a file from its suffix, as gcc decides it ("" if not a source).
-std::string languageForPath(const std::string &path, bool cxxDriver);
 
 } // namespace oxcc

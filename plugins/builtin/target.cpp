@@ -15,6 +15,7 @@
 // then wraps it.
 #include "fs.h"
 #include "host.h"
+#include "language.h"
 #include "target.h"
 
 #include <cstdlib>
@@ -73,19 +74,18 @@ void swapPythonIncludes(const Target &target, const Args &args) {
   }
 }
 
-// True if the sources on the command line are all C++ (by suffix, or -x c++).
+// True if the sources on the command line are all C++ (by suffix as gcc
+// reads it, or -x c++). Preprocessed C++ and Objective-C++ decide nothing.
 bool onlyCxxSources(const Args &args) {
-  static const char *kCxx[] = {".cc", ".cpp", ".cxx", ".c++", ".C", ".cp", ".CPP"};
-  static const char *kOther[] = {".c", ".s", ".S", ".m", ".i"};
   bool cxx = false;
   for (size_t i = 0, n = args.size(); i < n; ++i) {
     std::string a = args.at(i);
     if (a == "-x" && i + 1 < n) return args.at(i + 1) == "c++";
     if (a.starts_with("-x")) return a == "-xc++";
     if (a.empty() || a[0] == '-') continue;
-    for (const char *s : kCxx) cxx = cxx || a.ends_with(s);
-    for (const char *s : kOther)
-      if (a.ends_with(s)) return false;
+    std::string lang = languageForPath(a, /*cxxDriver=*/false);
+    if (lang == "c++") cxx = true;
+    else if (!lang.empty() && lang != "c++-cpp-output" && lang != "objective-c++") return false;
   }
   return cxx;
 }
