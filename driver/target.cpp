@@ -15,12 +15,6 @@ std::string envOr(const char *name, const std::string &fallback) {
   return v && *v ? v : fallback;
 }
 
-// ${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}/python (docs/formats.md).
-std::string distributionRoot() {
-  std::string xdg = envOr("XDG_CACHE_HOME", envOr("HOME", "/tmp") + "/.cache");
-  return absolutePath(envOr("OXCC_CACHE", xdg + "/oxcc")) + "/python";
-}
-
 std::string trim(std::string s) {
   size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
@@ -66,9 +60,30 @@ std::string distributionFromEnv() {
   return "";
 }
 
-const char *kFormat = "oxcc-python-distribution/1";
-
 } // namespace
+
+std::string distributionRoot() {
+  std::string xdg = envOr("XDG_CACHE_HOME", envOr("HOME", "/tmp") + "/.cache");
+  return absolutePath(envOr("OXCC_CACHE", xdg + "/oxcc")) + "/python";
+}
+
+bool currentDistributionYaml(const std::string &triple, const std::string &otherwise,
+                             std::string &yaml, std::string &error) {
+  std::string build = "build one with `oxcc python build --target " + triple + "`";
+  std::string root = distributionRoot(), current = root + "/" + triple + ".current", err;
+  auto name = readFile(current, err);
+  if (!name) {
+    error = "no Python distribution for target " + triple + " (" + current +
+            " does not exist): " + build + otherwise;
+    return false;
+  }
+  yaml = root + "/" + trim(*name) + "/distribution.yaml";
+  if (!isRegularFile(yaml)) {
+    error = yaml + " (named by " + current + ") does not exist: " + build;
+    return false;
+  }
+  return true;
+}
 
 std::string targetToolchainDir(const std::string &triple) {
   return dirName(dirName(selfExe())) + "/libexec/oxcc/target/" + triple;
@@ -77,26 +92,14 @@ std::string targetToolchainDir(const std::string &triple) {
 bool findTargetDistribution(const std::string &triple, Target &target, std::string &error) {
   std::string build = "build one with `oxcc python build --target " + triple + "`";
   std::string yaml = distributionFromEnv();
-  if (yaml.empty()) {
-    std::string root = distributionRoot(), current = root + "/" + triple + ".current";
-    std::string err;
-    auto name = readFile(current, err);
-    if (!name) {
-      error = "no Python distribution for target " + triple + " (" + current +
-              " does not exist): " + build + ", or set OXCC_PYTHON to a distribution directory";
-      return false;
-    }
-    yaml = root + "/" + trim(*name) + "/distribution.yaml";
-    if (!isRegularFile(yaml)) {
-      error = yaml + " (named by " + current + ") does not exist: " + build;
-      return false;
-    }
-  }
+  if (yaml.empty() &&
+      !currentDistributionYaml(triple, ", or set OXCC_PYTHON to a distribution directory", yaml, error))
+    return false;
   auto text = readFile(yaml, error);
   if (!text) return false;
   auto fields = topLevelScalars(*text);
-  if (fields["format"] != kFormat) {
-    error = yaml + ": unknown format '" + fields["format"] + "' (this oxcc reads " + kFormat +
+  if (fields["format"] != kDistributionFormat) {
+    error = yaml + ": unknown format '" + fields["format"] + "' (this oxcc reads " + kDistributionFormat +
             "); " + build;
     return false;
   }

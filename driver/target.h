@@ -34,6 +34,17 @@ struct Target {
   std::vector<std::string> hostIncludes;
 };
 
+inline constexpr const char *kDistributionFormat = "oxcc-python-distribution/1";
+
+// ${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}/python (docs/formats.md).
+std::string distributionRoot();
+
+// The distribution.yaml that <root>/<triple>.current names (`oxcc python
+// build` writes it); false + an error naming the fix, `otherwise` appended
+// to the first ("..., or pass --python DIR").
+bool currentDistributionYaml(const std::string &triple, const std::string &otherwise,
+                             std::string &yaml, std::string &error);
+
 // libexec/oxcc/target/<triple>/ next to this oxcc.
 std::string targetToolchainDir(const std::string &triple);
 

@@ -1,29 +1,19 @@
 #include "distribution.h"
 
 #include "fs.h"
+#include "target.h"
 
-#include <cstdlib>
 #include <yaml-cpp/yaml.h>
 
 namespace oxcc {
 
 namespace {
 
-std::string envOr(const char *name, const std::string &fallback) {
-  const char *v = getenv(name);
-  return v && *v ? v : fallback;
-}
-
-std::string trim(const std::string &s) {
-  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-}
-
 // Facts about Debian's python3.11-dev (see DESIGN.md): the static library
 // is not PIC, and needs these libraries, more than python3-config prints.
 bool debianDistribution(const Toolchain &tools, Distribution &d, std::string &error) {
   d.name = "debian";
-  d.target = "x86_64-linux-gnu";
+  d.target = kHostTriple;
   d.version = "3.11";
   d.includeDir = "/usr/include/python3.11";
   d.staticLib = "/usr/lib/python3.11/config-3.11-x86_64-linux-gnu/libpython3.11.a";
@@ -125,7 +115,7 @@ bool checkFiles(const Distribution &d, std::string &error) {
 // The target's compilers: the host's for the host triple, else oxcc's
 // wrappers in libexec/oxcc/target/<triple>/.
 bool targetCompilers(const Toolchain &tools, Distribution &d, std::string &error) {
-  if (d.target == "x86_64-linux-gnu") {
+  if (d.target == kHostTriple) {
     d.cc = tools.cc;
     d.cxx = tools.cxx;
     return true;
@@ -143,11 +133,6 @@ bool targetCompilers(const Toolchain &tools, Distribution &d, std::string &error
 }
 
 } // namespace
-
-std::string distributionCacheRoot() {
-  std::string xdg = envOr("XDG_CACHE_HOME", envOr("HOME", "/tmp") + "/.cache");
-  return absolutePath(envOr("OXCC_CACHE", xdg + "/oxcc")) + "/python";
-}
 
 bool parseDistribution(const std::string &text, const std::string &path, Distribution &d,
                        std::string &error) {
@@ -216,20 +201,7 @@ bool findDistribution(const std::string &name, const Toolchain &tools, Distribut
     return false;
   } else {
     byTriple = true;
-    std::string root = distributionCacheRoot(), current = root + "/" + name + ".current", err;
-    auto dirNameText = readFile(current, err);
-    if (!dirNameText) {
-      error = "no Python distribution for target " + name + " (" + current +
-              " does not exist): build one with `oxcc python build --target " + name +
-              "`, or pass --python DIR";
-      return false;
-    }
-    yaml = root + "/" + trim(*dirNameText) + "/distribution.yaml";
-    if (!isRegularFile(yaml)) {
-      error = yaml + " (named by " + current + ") does not exist: build one with "
-              "`oxcc python build --target " + name + "`";
-      return false;
-    }
+    if (!currentDistributionYaml(name, ", or pass --python DIR", yaml, error)) return false;
   }
   auto text = readFile(yaml, error);
   if (!text || !parseDistribution(*text, yaml, d, error)) return false;

@@ -14,11 +14,6 @@
 
 namespace oxcc {
 
-inline constexpr const char *kDistributionFormat = "oxcc-python-distribution/1";
-
-// ${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}/python
-std::string distributionCacheRoot();
-
 // Resolves NAME, reads and checks the distribution (its files exist), and
 // sets its target compilers from `tools` (libexec/oxcc/target/<triple>/).
 // False with a sentence naming the file and the fix.
