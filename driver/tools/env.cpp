@@ -64,18 +64,28 @@ using Vars = std::vector<std::pair<std::string, std::string>>;
 
 // CC/CXX point at oxcc; LDSHARED/LDCXXSHARED keep the interpreter's own link
 // flags (-Wl,-O1 -Wl,-Bsymbolic-functions on Debian) with oxcc in front, so
-// the wrapped link is the link pip would have run.
-bool buildEnv(const std::string &python, Vars &vars, std::string &error) {
+// the wrapped link is the link pip would have run. `hostIncludes`: the
+// interpreter's include directories, "INCLUDEPY:platinclude", which a
+// target build replaces (asked here too: one interpreter start, not two).
+bool buildEnv(const std::string &python, Vars &vars, std::string &hostIncludes,
+              std::string &error) {
   std::string out;
   if (!askPython(python,
                  "import sysconfig as s\n"
                  "for k in ('LDSHARED', 'LDCXXSHARED'):\n"
-                 "    print((s.get_config_var(k) or '').partition(' ')[2])\n",
+                 "    print((s.get_config_var(k) or '').partition(' ')[2])\n"
+                 "p = s.get_paths()\n"
+                 "print(p['include'] + ':' + p['platinclude'])\n",
                  out, error))
     return false;
-  std::string ld = out.substr(0, out.find('\n'));
-  std::string ldxx = out.substr(out.find('\n') + 1);
-  ldxx = ldxx.substr(0, ldxx.find('\n'));
+  std::vector<std::string> lines;
+  for (size_t start = 0; lines.size() < 3;) {
+    size_t end = out.find('\n', start);
+    lines.push_back(out.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    start = end == std::string::npos ? out.size() : end + 1;
+  }
+  const std::string &ld = lines[0], &ldxx = lines[1];
+  hostIncludes = lines[2];
   std::string bin = dirName(selfExe());
   std::string cc = bin + "/oxcc", cxx = bin + "/oxc++";
   std::string pythonPath = shimDir();
@@ -91,7 +101,7 @@ bool buildEnv(const std::string &python, Vars &vars, std::string &error) {
 // Takes "--target T" out of args (default: OXCC_TARGET), and for a target
 // adds what wrapper mode needs so that it reads no file per call: the
 // distribution's include dir and the host interpreter's (to be replaced).
-bool targetEnv(Args &args, const std::string &python, Vars &vars, std::string &error) {
+bool targetEnv(Args &args, const std::string &hostIncludes, Vars &vars, std::string &error) {
   const char *env = getenv("OXCC_TARGET");
   std::string triple = env ? env : "";
   for (size_t i = 0; i < args.size(); ++i) {
@@ -114,16 +124,9 @@ bool targetEnv(Args &args, const std::string &python, Vars &vars, std::string &e
   if (triple.empty()) return true;
   Target target;
   if (!resolveTarget(triple, target, error)) return false;
-  std::string out;
-  if (!askPython(python,
-                 "import sysconfig as s\n"
-                 "p = s.get_paths()\n"
-                 "print(p['include'] + ':' + p['platinclude'])\n",
-                 out, error))
-    return false;
   vars.push_back({"OXCC_TARGET", triple});
   vars.push_back({"OXCC_TARGET_INCLUDE", target.includeDir});
-  vars.push_back({"OXCC_TARGET_HOST_INCLUDES", out.substr(0, out.find('\n'))});
+  vars.push_back({"OXCC_TARGET_HOST_INCLUDES", hostIncludes});
   return true;
 }
 
@@ -134,8 +137,9 @@ int toolEnv(const Args &argsIn) {
   std::string python, error;
   if (!takePython(args, python, error)) return fail(2, "oxcc env: " + error);
   Vars vars;
-  if (!buildEnv(python, vars, error)) return fail(1, "oxcc env: " + error);
-  if (!targetEnv(args, python, vars, error)) return fail(2, "oxcc env: " + error);
+  std::string hostIncludes;
+  if (!buildEnv(python, vars, hostIncludes, error)) return fail(1, "oxcc env: " + error);
+  if (!targetEnv(args, hostIncludes, vars, error)) return fail(2, "oxcc env: " + error);
   if (!args.empty()) return fail(2, "oxcc env: unknown argument '" + args[0] + "'");
   for (const auto &[k, v] : vars) printf("export %s=%s\n", k.c_str(), shellQuote(v).c_str());
   return 0;
@@ -146,8 +150,9 @@ int toolRun(const Args &argsIn) {
   std::string python, error;
   if (!takePython(args, python, error)) return fail(2, "oxcc run: " + error);
   Vars vars;
-  if (!buildEnv(python, vars, error)) return fail(1, "oxcc run: " + error);
-  if (!targetEnv(args, python, vars, error)) return fail(2, "oxcc run: " + error);
+  std::string hostIncludes;
+  if (!buildEnv(python, vars, hostIncludes, error)) return fail(1, "oxcc run: " + error);
+  if (!targetEnv(args, hostIncludes, vars, error)) return fail(2, "oxcc run: " + error);
   if (!args.empty() && args[0] == "--") args.erase(args.begin());
   if (args.empty())
     return fail(2, "usage: oxcc run [--python PY] [--target TRIPLE] -- COMMAND [ARGS...]");
