@@ -5,10 +5,10 @@
 #include "elf_file.h"
 #include "fs.h"
 #include "module_deps.h"
-#include "process.h"
 #include "record.h"
 #include "registry.h"
 #include "store.h"
+#include "wheel.h"
 
 #include <algorithm>
 #include <map>
@@ -62,34 +62,20 @@ struct WheelModule {
 };
 
 // Lists a wheel: its extension modules (extracted) and, in `pyMembers`, the
-// paths of its .py files (to check that an entry point is embedded).
-bool listWheelModules(const std::string &python, const std::string &wheel,
-                      const std::string &extractDir, std::vector<WheelModule> &out,
-                      std::vector<std::string> &pyMembers, std::string &error) {
-  static const char *code = R"(
-import hashlib, os, sys, zipfile
-wheel, dest = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(wheel) as z:
-    for info in sorted(z.infolist(), key=lambda i: i.filename):
-        if info.filename.endswith('.py'):
-            print(info.filename)
-        if not info.filename.endswith('.so'):
-            continue
-        data = z.read(info)
-        path = os.path.join(dest, info.filename)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, 'wb') as f:
-            f.write(data)
-        print(info.filename, hashlib.sha256(data).hexdigest(), path, sep='\t')
-)";
-  // Starting Python costs tens of milliseconds, most of a no-op relink:
-  // keep the listing, keyed by the wheel's identity, next to what it extracted.
+// paths of its .py files (to check that an entry point is embedded). The
+// wheel is untrusted: wheel::parse checks every member's name before
+// anything is written, and the .so files go only under `extractDir`.
+bool listWheelModules(const std::string &wheel, const std::string &extractDir,
+                      std::vector<WheelModule> &out, std::vector<std::string> &pyMembers,
+                      std::string &error) {
+  // Hashing and inflating costs most of a no-op relink: keep the listing,
+  // keyed by the wheel's identity, next to what it extracted.
   struct stat st;
   if (stat(wheel.c_str(), &st) != 0) {
     error = "wheel " + wheel + " does not exist";
     return false;
   }
-  std::string key = "oxcc-wheel-list/1 " + std::to_string(st.st_size) + " " +
+  std::string key = "oxcc-wheel-list/2 " + std::to_string(st.st_size) + " " +
                     std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec) +
                     " " + wheel + "\n";
   std::string cachePath = extractDir + ".list", err;
@@ -97,9 +83,25 @@ with zipfile.ZipFile(wheel) as z:
   if (auto cached = readFile(cachePath, err); cached && cached->starts_with(key)) {
     text = cached->substr(key.size());
   } else {
-    if (!captureOutput({python, {python, "-I", "-c", code, wheel, extractDir}}, text)) {
-      error = "cannot read wheel " + wheel + " (is it a wheel? see the message above)";
+    auto bytes = readFile(wheel, err);
+    std::optional<wheel::Archive> archive;
+    if (bytes) archive = wheel::parse(std::move(*bytes), err);
+    if (!archive) {
+      error = "cannot read wheel " + wheel + ": " + err +
+              "; nothing was extracted (rebuild the wheel, or check where it came from)";
       return false;
+    }
+    for (const auto &m : archive->members) {
+      if (m.name.ends_with(".py")) text += m.name + "\n";
+      if (!m.name.ends_with(".so")) continue;
+      auto data = wheel::read(*archive, m, err);
+      std::string path = extractDir + "/" + m.name;
+      if (!data || !makeDirs(dirName(path), err) ||
+          !writeFileAtomic(path, *data, dirName(path), err)) {
+        error = "cannot extract " + m.name + " from wheel " + wheel + ": " + err;
+        return false;
+      }
+      text += m.name + "\t" + sha256Hex(*data) + "\t" + path + "\n";
     }
     // Only a cache: if it cannot be written, the next link lists the wheel again.
     if (makeDirs(dirName(cachePath), err))
@@ -207,8 +209,8 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
       }
       std::vector<WheelModule> mods;
       std::vector<std::string> pyMembers;
-      if (!listWheelModules(plan.tools.python, wheel, opts.buildDir + "/wheels/" + baseName(wheel),
-                            mods, pyMembers, error))
+      if (!listWheelModules(wheel, opts.buildDir + "/wheels/" + baseName(wheel), mods, pyMembers,
+                            error))
         return false;
       embeddedPy.insert(pyMembers.begin(), pyMembers.end());
       for (const auto &wm : mods) {

@@ -35,6 +35,7 @@ import os
 import shutil
 import sys
 import types
+import stat
 import zipfile
 
 # Top-level stdlib entries that are never embedded: tests, GUI tools, and
@@ -153,6 +154,8 @@ def wheel_items(wheel, out_dir, stats):
             parts = name.split('/')
             if name.startswith('/') or '..' in parts or '\\' in name:
                 raise CollectError(f'wheel {wheel}: unsafe member path {name!r}')
+            if info.create_system == 3 and stat.S_ISLNK(info.external_attr >> 16):
+                raise CollectError(f'wheel {wheel}: member {name!r} is a symbolic link')
             # <name>.data/purelib and platlib install into the import root;
             # scripts, headers and data do not belong to it.
             if parts[0].endswith('.data') and len(parts) > 2:
