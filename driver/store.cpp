@@ -28,6 +28,8 @@ bool Store::open(bool create, std::string &error) {
       return false;
     }
     return true; // the marker is written last, so the layout is complete
+  } else if (!create && !fileExists(root_)) {
+    return true; // nothing recorded yet: every reader sees an empty store
   } else if (fileExists(marker) || !create) {
     // Present but unreadable, or absent when we may not create it.
     error = "cannot use store " + root_ + ": " + err +

@@ -32,6 +32,9 @@ public:
   const std::string &root() const { return root_; }
 
   // Checks the layout version and creates what is missing (when `create`).
+  // A reader (`create` false) of a store that does not exist yet reads an
+  // empty store: nothing has been recorded, which is not an error (`oxcc
+  // link` of a python-like app or of pure-Python wheels needs no store).
   // The error names the store and what to do.
   bool open(bool create, std::string &error);
 
