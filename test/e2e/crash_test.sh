@@ -6,6 +6,7 @@
 # same store still records and verifies.
 # Usage: crash_test.sh OXCC_BIN_DIR [ROUNDS]
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 rounds=${2:-300}
 tmp=$(mktemp -d /tmp/oxcc-crash.XXXXXX)

@@ -10,6 +10,7 @@
 # on its command line with its allocator and returns its exit code.
 # Usage: embed_test.sh OXCC_BIN_DIR
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 build=$(cd "$bin/.." && pwd)   # the build tree mirrors an install
 here=$(cd "$(dirname "$0")" && pwd)

@@ -6,6 +6,7 @@
 # extension with its full dotted name and objects the store really holds.
 # Usage: fixtures_test.sh OXCC_BIN_DIR
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3

@@ -9,6 +9,7 @@
 # files are gone, the old referenced ones are kept.
 # Usage: gc_test.sh OXCC_BIN_DIR
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 tmp=$(mktemp -d /tmp/oxcc-gc.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -19,6 +19,7 @@
 # cleanup and the tests_* recipes are called indirectly (trap, by name).
 # shellcheck disable=SC2317
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)

@@ -7,6 +7,7 @@
 # libpython and no .py/.pyc/.so opened from disk; a no-op relink; bad input.
 # Usage: link_test.sh OXCC_BIN_DIR
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3

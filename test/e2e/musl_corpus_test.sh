@@ -12,7 +12,7 @@
 # toolz (a --pure directory, as in corpus_link_test.sh).
 #
 # x86_64-linux-musl: `file` must say statically linked, and each package's
-# own suite runs in an EMPTY root (unshare -r --root DIR: DIR holds only the
+# own suite runs in an EMPTY root (utils/in-empty-root DIR: DIR holds only the
 # binary and the copied test files, no /usr, no /lib, no /proc) and must
 # report the same pass counts as under /usr/bin/python3 with the same
 # packages built natively.
@@ -20,10 +20,11 @@
 # and the dynamic loader; the suites run in place.
 #
 # No distribution for TARGET (`oxcc python build --target TARGET` not run):
-# prints SKIP and exits 0. OXCC_KEEP_TMP=1 keeps the temp dir.
+# prints SKIP and exits 77 (ctest: skipped). OXCC_KEEP_TMP=1 keeps the temp dir.
 # The tests_* recipes are called by name, which shellcheck cannot see.
 # shellcheck disable=SC2317
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -43,11 +44,11 @@ if [[ ! -x $oxcc ]]; then
 fi
 
 # The distribution, found the way oxcc finds it (docs/python-distributions.md).
-cache=${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}
+cache=$OXCC_CACHE
 if [[ -z ${OXCC_PYTHON:-} && ! -s $cache/python/$target.current ]]; then
   echo "SKIP e2e ($target corpus): no $target Python distribution in $cache/python" \
     "(build one first: oxcc python build --target $target)"
-  exit 0
+  exit 77
 fi
 
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
@@ -209,17 +210,16 @@ root=$t/root
 mkdir -p "$root"
 if [[ $target == x86_64-linux-musl ]]; then
   cp "$app" "$root/app"
-  # pytest's output capture opens /dev/null: the one thing from the host,
-  # bind-mounted in a private mount namespace (dev/null is its mount point).
-  mkdir "$root/dev" && : >"$root/dev/null"
+  # pytest's output capture opens /dev/null: the one thing from the host
+  # (utils/in-empty-root --dev-null).
+  "$here/../../utils/in-empty-root" --check > /dev/null || exit 77
   inroot=$t/inroot
   cat >"$inroot" <<EOF
 #!/bin/sh
 # Runs the binary as /app in the empty root $root, in the directory that
 # corresponds to the caller's (/ when outside the root).
 case \$PWD/ in $root/*) wd=\${PWD#$root} ;; *) wd=/ ;; esac
-exec unshare -r -m sh -c 'r=\$0 wd=\$1; shift; mount --bind /dev/null "\$r/dev/null" &&
-  exec unshare --root="\$r" --wd="\$wd" /app "\$@"' "$root" "\${wd:-/}" "\$@"
+exec "$here/../../utils/in-empty-root" --dev-null --wd "\${wd:-/}" "$root" /app "\$@"
 EOF
   chmod +x "$inroot"
   run_app=$inroot

@@ -2,12 +2,13 @@
 # The x86_64-linux-musl C++ toolchain (libexec/oxcc/target/x86_64-linux-musl/
 # c++): a C++ program using iostreams, locales, exceptions, threads and
 # thread_local, linked fully static for musl with ld.bfd and with lld
-# (oxcc-ld), runs in an empty root (unshare -r chroot DIR /APP, DIR holding
+# (oxcc-ld), runs in an empty root (utils/in-empty-root DIR /APP, DIR holding
 # only APP) and `file` calls it statically linked. Also: a shared object
 # links (extensions are built as .so first), and a dynamically linked
 # program runs with musl's loader.
 # Usage: musl_cxx_test.sh OXCC_BIN_DIR
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 target=$bin/../libexec/oxcc/target/x86_64-linux-musl
@@ -21,7 +22,7 @@ check() { # check DESCRIPTION COMMAND...
 }
 in_empty_root() { # in_empty_root APP: runs APP as /app in a root holding nothing else
   local root=$tmp/root-$(basename "$1")
-  mkdir -p "$root" && cp "$1" "$root/app" && unshare -r chroot "$root" /app
+  mkdir -p "$root" && cp "$1" "$root/app" && "$here/../../utils/in-empty-root" "$root" /app
 }
 
 check "c++ answers the musl triple" bash -c "[[ \$('$target/c++' -dumpmachine) == x86_64-linux-musl ]]"

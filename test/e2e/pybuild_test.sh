@@ -4,9 +4,11 @@
 # python with a small use of every module that needs a third-party library,
 # and checks that a second call reuses the build.
 # Usage: pybuild_test.sh OXCC_BIN_DIR TARGET [BUILD OPTIONS...]
-# Uses the normal cache (OXCC_CACHE or ~/.cache/oxcc): a cold build takes
+# Uses the tests' own cache ($OXCC_TEST_CACHE, else ~/.cache/oxcc-tests; never the
+# user's ~/.cache/oxcc, whose <target>.current it would rewrite): a cold build takes
 # minutes (see docs/python-distributions.md), a warm one a second.
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 target=$2
 shift 2
@@ -118,7 +120,7 @@ assert r == [900]'"
 check "a second call reuses the distribution" sh -c "
   '$bin/oxcc' python build --target '$target' ${opts[*]} > '$tmp/out2' 2> '$tmp/err2' &&
   test \"\$(tail -n 1 '$tmp/out2')\" = '$dist' && grep -q 'is up to date' '$tmp/err2'"
-cache=${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}
+cache=$OXCC_CACHE
 check "$target.current names it" test "$(cat "$cache/python/$target.current")" = "$(basename "$dist")"
 check "oxcc python list shows it" sh -c "'$bin/oxcc' python list | grep -q '$dist'"
 

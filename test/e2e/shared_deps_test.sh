@@ -14,6 +14,7 @@
 #   - a shared-only library without DT_SONAME is refused, with the fix.
 # OXCC_KEEP_TMP=1 keeps the temp dir for debugging.
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 py=/usr/bin/python3

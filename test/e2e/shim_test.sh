@@ -10,6 +10,7 @@
 # real DIR it only logs and then execs DIR/oxcc or DIR/oxc++ unchanged, so the
 # same log checks run against the real driver.
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)

@@ -4,7 +4,7 @@
 # `oxcc link --python x86_64-linux-musl` links ONE binary: the source-built
 # libpython with every stdlib module built in, the fixtures' extensions,
 # liboxrt compiled for musl, the packed stdlib. `file` must call it
-# statically linked, and it must work in an empty root (unshare -r chroot
+# statically linked, and it must work in an empty root (utils/in-empty-root
 # DIR /app, DIR holding only the app): ssl, sqlite3, decimal, ctypes, zlib,
 # lzma, bz2, json, hashlib, uuid each used for real, the fixtures answer
 # (a C++ exception caught inside cxxext), a thread recurses deeply (the
@@ -13,16 +13,20 @@
 # without one it says SKIP and exits 77 (ctest: skipped).
 # Usage: static_test.sh OXCC_BIN_DIR
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3
 target=x86_64-linux-musl
-cache=${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}/python
+cache=$OXCC_CACHE/python
 current=$cache/$target.current
 if [[ ! -f $current || ! -f $cache/$(cat "$current")/distribution.yaml ]]; then
   echo "SKIP: no $target distribution (run oxcc python build --target $target)"
   exit 77
 fi
+# Runs a program in an empty root: a user namespace, or chroot as root.
+root_run=$here/../../utils/in-empty-root
+"$root_run" --check > /dev/null || exit 77
 tmp=$(mktemp -d /tmp/oxcc-static.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unset CC CXX LDSHARED LDCXXSHARED CFLAGS PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_TARGET OXCC_PYTHON
@@ -104,12 +108,12 @@ EOF
 mkdir -p "$tmp/root"
 cp "$app" "$tmp/root/app"
 check "in an empty root: stdlib C modules and the fixtures work" bash -c "
-[[ \$(unshare -r chroot '$tmp/root' /app -c \"\$(cat '$tmp/use.py')\") == 'static ok' ]]"
+[[ \$('$root_run' '$tmp/root' /app -c \"\$(cat '$tmp/use.py')\") == 'static ok' ]]"
 dist=$cache/$(cat "$current")/distribution.yaml
 check "in an empty root: ssl (default context, OPENSSL_VERSION) and hashlib's OpenSSL" bash -c "
 grep -q '{name: \"_ssl\"' '$dist' ||
   { echo '$dist has no _ssl (built --without openssl?): rebuild it with oxcc python build --target $target'; exit 1; }
-[[ \$(unshare -r chroot '$tmp/root' /app -c '
+[[ \$('$root_run' '$tmp/root' /app -c '
 import hashlib, ssl, sys
 ctx = ssl.create_default_context()
 assert ctx.verify_mode == ssl.CERT_REQUIRED and ssl.OPENSSL_VERSION.startswith(\"OpenSSL\")
@@ -117,9 +121,9 @@ assert \"_ssl\" in sys.builtin_module_names and \"_hashlib\" in sys.builtin_modu
 assert hashlib.new(\"sha3_256\", b\"\").hexdigest()[:8] == \"a7ffc6f8\"
 print(\"ssl ok\")') == 'ssl ok' ]]"
 check "in an empty root: sys.executable, -m json.tool, exit codes" bash -c "
-[[ \$(unshare -r chroot '$tmp/root' /app -c 'import sys; print(sys.executable)') == /app ]] &&
-[[ \$(echo '{\"a\": 1}' | unshare -r chroot '$tmp/root' /app -m json.tool --compact) == '{\"a\":1}' ]] &&
-{ unshare -r chroot '$tmp/root' /app -c 'raise SystemExit(3)'; [[ \$? -eq 3 ]]; }"
+[[ \$('$root_run' '$tmp/root' /app -c 'import sys; print(sys.executable)') == /app ]] &&
+[[ \$(echo '{\"a\": 1}' | '$root_run' '$tmp/root' /app -m json.tool --compact) == '{\"a\":1}' ]] &&
+{ '$root_run' '$tmp/root' /app -c 'raise SystemExit(3)'; [[ \$? -eq 3 ]]; }"
 
 # An extension built for the host cannot go into a musl binary: the error
 # names the module and the command that rebuilds it.

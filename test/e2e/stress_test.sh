@@ -5,6 +5,7 @@
 # same content-addressed files. Each process then links an extension.
 # Usage: stress_test.sh OXCC_BIN_DIR
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 tmp=$(mktemp -d /tmp/oxcc-stress.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

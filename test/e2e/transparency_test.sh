@@ -8,13 +8,14 @@
 # and output files (objects: equal once .oxcc.obj is removed), and oxcc must
 # classify it as an independent reading of argv does (transparency/replay.py).
 # Third-party sources are fetched as Debian source packages into
-# ${OXCC_CACHE:-~/.cache/oxcc}/transparency (extracted once), never into the
+# $OXCC_TEST_CACHE (~/.cache/oxcc-tests)/transparency (extracted once), never into the
 # tree. The distinct command lines are left in that cache as
 # command-lines.txt: utils/fuzz seeds fuzz-parse-args with them
 # (OXCC_FUZZ_SEEDS).
 # Usage: transparency_test.sh OXCC_BIN_DIR [MIN_DISTINCT] [REPLAY_LIMIT]
 #        transparency_test.sh --fetch   (fetch and extract the sources only)
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 fetch_only=0
 [[ ${1:-} == --fetch ]] && fetch_only=1 && set -- .
 bin=$(cd "$1" && pwd)
@@ -23,7 +24,7 @@ limit=${3:-1000}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 py=/usr/bin/python3
-cache=${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}
+cache=$OXCC_CACHE
 tcache=$cache/transparency
 tmp=$(mktemp -d /tmp/oxcc-transparency.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -16,6 +16,7 @@
 # cleanup and the tests_* recipes are called indirectly (trap, by name).
 # shellcheck disable=SC2317
 set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 py=/usr/bin/python3

@@ -23,4 +23,5 @@ config.environment["LC_ALL"] = "C"
 config.substitutions.append(("%oxcc", os.path.join(config.oxcc_bin_dir, "oxcc")))
 config.substitutions.append(("%oxcxx", os.path.join(config.oxcc_bin_dir, "oxc++")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%utils", os.path.join(os.path.dirname(os.path.dirname(config.test_source_root)), "utils")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "driver", "Inputs")))
