@@ -190,7 +190,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
   if (anyShared) {
     if (!systemDirsRead) systemDirs = systemLibraryDirs(plan.tools.cc, plan.python.target);
     planSharedDependencies(plan, systemDirs, problems);
-    if (plan.options.emit == "libpython")
+    if (plan.options.emit == Emit::Libpython)
       problems.push_back("--allow-shared-deps keeps some extensions as shared objects, which "
                          "--emit=libpython cannot hold\n  fix: provide static archives of their "
                          "libraries, or link an executable");

@@ -89,9 +89,9 @@ std::string generateMain(const LinkPlan &plan) {
     s += "  config.entry = {oxrt::Entry::Python, \"\", \"\"}; // like python3\n";
   // lib-dynload's extension modules are packed (collect --dynload) and load
   // from memory by default; --shared-modules chooses otherwise.
-  if (o.sharedModules == "extract")
+  if (o.sharedModules == SharedModules::Extract)
     s += "  config.sharedModulePolicy = oxrt::SharedModulePolicy::Extract;\n";
-  if (o.sharedModules == "filesystem" && !plan.python.dynloadDirs.empty()) {
+  if (o.sharedModules == SharedModules::Filesystem && !plan.python.dynloadDirs.empty()) {
     s += "  config.sysPath = {";
     for (size_t i = 0; i < plan.python.dynloadDirs.size(); ++i)
       s += (i ? ", " : "") + cString(plan.python.dynloadDirs[i]);
@@ -146,21 +146,11 @@ std::string generateArchiveScript(const LinkPlan &plan) {
 static bool writeTargetRuntime(const LinkPlan &plan, std::string &n, std::string &error) {
   const Toolchain &t = plan.tools;
   const std::string src = t.runtimeSources, out = dirName(t.runtimeLib);
-  // zlib's header is the same for every C library (the library itself is
-  // the distribution's): the host's, unless the distribution has one.
-  std::string zlibDir = dirName(plan.python.includeDir);
-  if (!isRegularFile(zlibDir + "/zlib.h")) {
-    zlibDir = plan.options.buildDir + "/" + out + "/zlib";
-    if (!makeDirs(zlibDir, error) ||
-        !writeIfChanged(zlibDir + "/zlib.h", "#include \"/usr/include/zlib.h\"\n",
-                        plan.options.buildDir + "/tmp", error))
-      return false;
-  }
   n += "# liboxrt for " + plan.python.target + " (the distribution's headers and compiler).\n"
        "rule rtcxx\n  command = $cxx -std=c++20 -O2 -DNDEBUG -fno-pie " +
        shellWord("-I" + src + "/include") + " " + shellWord("-I" + src + "/src") + " " +
        shellWord("-I" + src + "/format") + " " + shellWord("-isystem" + plan.python.includeDir) +
-       " " + shellWord("-idirafter" + zlibDir) +
+       " " + shellWord("-idirafter" + plan.runtimeZlibDir) +
        " -MD -MF $out.d -c $in -o $out\n  description = CXX $out\n  depfile = $out.d\n"
        "  deps = gcc\n\n"
        "rule archive\n  command = rm -f $out && ar rcsD $out $in\n  description = AR $out\n\n";
@@ -191,15 +181,9 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
       !makeDirs(dir + "/tmp", error))
     return false;
   std::string tmp = dir + "/tmp";
-
-  // A script becomes the module __oxcc_script__, run as __main__.
-  std::vector<std::string> pure = o.pureDirs;
-  if (!o.script.empty()) {
-    auto text = readFile(o.script, error);
-    if (!text || !makeDirs(dir + "/script", error) ||
-        !writeIfChanged(dir + "/script/__oxcc_script__.py", *text, tmp, error))
-      return false;
-    pure.push_back(dir + "/script");
+  for (const auto &f : plan.files) {
+    std::string path = dir + "/" + f.path;
+    if (!makeDirs(dirName(path), error) || !writeIfChanged(path, f.text, tmp, error)) return false;
   }
 
   std::string n;
@@ -290,16 +274,16 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   std::string collectArgs = " --exclude " + shellWord(dir) + " --exclude " + shellWord(o.output) +
                             " --exclude " + shellWord(o.output + ".tmp");
   std::string collectDeps;
-  if (o.stdlib != "none") {
+  if (o.stdlib != StdlibMode::None) {
     collectArgs += " --stdlib " + shellWord(plan.python.stdlibDir);
-    if (o.sharedModules != "filesystem")
+    if (o.sharedModules != SharedModules::Filesystem)
       for (const auto &d : plan.python.dynloadDirs) collectArgs += " --dynload " + shellWord(d);
   }
-  if (o.stdlib == "auto") {
+  if (o.stdlib == StdlibMode::Auto) {
     collectArgs += " --stdlib-auto";
     if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
   }
-  for (const auto &p : pure) collectArgs += " --pure " + shellWord(p);
+  for (const auto &p : plan.pureDirs) collectArgs += " --pure " + shellWord(p);
   collectArgs += shlibArgs;
   collectDeps += shlibDeps;
   for (const auto &d : plan.sharedDependencies) {
@@ -310,7 +294,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
     collectArgs += " --wheel " + shellWord(w);
     collectDeps += " " + ninjaPath(w);
   }
-  const bool library = o.emit == "libpython";
+  const bool library = o.emit == Emit::Libpython;
   n += library ? "\n" : "\nbuild main.o: cxx main.cpp\n";
   n += "build resources.tsv: collect | " + ninjaPath(t.collectScript) + collectDeps + "\n";
   n += "  args =" + collectArgs + "\n";
@@ -344,16 +328,9 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
          ninjaPath(t.runtimeLib) + " " + ninjaPath(t.formatLib) + " " +
          ninjaPath(plan.python.staticLib) + " | " + ninjaPath(t.ldDir + "/ld.lld") + "\n";
     n += "  libs =" + libs + "\n";
-    // Debian's: -E (lib-dynload modules resolve libpython against the app).
-    // A source distribution's own (-static for musl); everything is built in.
-    std::string linkFlags = " -Wl,-E";
-    if (plan.python.fromSource) {
-      linkFlags.clear();
-      for (const auto &f : plan.python.linkFlags) linkFlags += " " + shellWord(f);
-      // Kept-shared extensions resolve the Python API against the app.
-      if (!shlibArgs.empty()) linkFlags += " -Wl,-E";
-    }
-    n += "  linkflags =" + linkFlags + " -static-libstdc++ -static-libgcc\n";
+    n += "  linkflags =";
+    for (const auto &f : plan.finalLinkFlags) n += " " + shellWord(f);
+    n += "\n";
     n += "\ndefault " + ninjaPath(o.output) + "\n";
   }
 

@@ -2,6 +2,8 @@
 
 #include "fs.h"
 
+#include <algorithm>
+
 namespace oxcc {
 
 const char *kLinkUsage =
@@ -28,7 +30,21 @@ const char *kLinkUsage =
     "  oxcc_app_resources_start/_end (oxrt/oxrt.h) for a program's own main();\n"
     "  link it with find_package(oxrt) and oxrt::oxrt.\n";
 
+const char *emitName(Emit e) { return e == Emit::Libpython ? "libpython" : "exe"; }
+
+namespace {
+
+// A closed set of spellings: the value's index, or -1.
+template <size_t N> int oneOf(const std::string &v, const char *const (&names)[N]) {
+  for (size_t i = 0; i < N; ++i)
+    if (v == names[i]) return int(i);
+  return -1;
+}
+
+} // namespace
+
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
+  std::string emit = "exe", stdlib = "full", sharedModules = "memory";
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     // --opt VALUE and --opt=VALUE alike.
@@ -51,8 +67,8 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     std::string v;
     if (value("-o", o.output) || value("--build-dir", o.buildDir) ||
         value("--python", o.python) || value("--script", o.script) ||
-        value("--stdlib", o.stdlib) || value("--shared-modules", o.sharedModules) ||
-        value("--emit", o.emit)) {
+        value("--stdlib", stdlib) || value("--shared-modules", sharedModules) ||
+        value("--emit", emit)) {
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
     } else if (value("--plugin", v)) {
@@ -84,22 +100,30 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     }
     if (!error.empty()) return false;
   }
+  static const char *const kEmit[] = {"exe", "libpython"};
+  static const char *const kStdlib[] = {"full", "auto", "none"};
+  static const char *const kShared[] = {"memory", "extract", "filesystem"};
+  int emitIndex = oneOf(emit, kEmit), stdlibIndex = oneOf(stdlib, kStdlib),
+      sharedIndex = oneOf(sharedModules, kShared);
+  o.emit = Emit(std::max(emitIndex, 0));
+  o.stdlib = StdlibMode(std::max(stdlibIndex, 0));
+  o.sharedModules = SharedModules(std::max(sharedIndex, 0));
+  bool hasEntry = !o.entryModule.empty() || !o.script.empty();
   if (o.output.empty()) error = "missing -o APP";
   else if (!o.entryModule.empty() && !o.script.empty()) error = "-m and --script exclude each other";
-  else if (o.emit != "exe" && o.emit != "libpython")
+  else if (emitIndex < 0)
     error = "--emit is exe (the default) or libpython";
-  else if (o.emit == "libpython" && (!o.entryModule.empty() || !o.script.empty()))
+  else if (o.emit == Emit::Libpython && hasEntry)
     error = "--emit=libpython takes no -m/--script: the program that links the library "
             "chooses what runs (oxrt::AppConfig::entry)";
-  else if (o.emit == "libpython" && o.stdlib == "auto")
+  else if (o.emit == Emit::Libpython && o.stdlib == StdlibMode::Auto)
     error = "--stdlib=auto needs an entry point, which --emit=libpython has not; use --stdlib=full";
-  else if (o.stdlib != "full" && o.stdlib != "none" && o.stdlib != "auto")
+  else if (stdlibIndex < 0)
     error = "--stdlib is full, auto or none";
-  else if (o.stdlib == "auto" && o.entryModule.empty() && o.script.empty())
+  else if (o.stdlib == StdlibMode::Auto && !hasEntry)
     error = "--stdlib=auto needs an entry point (-m or --script): a python-like binary may "
             "import anything; use --stdlib=full";
-  else if (o.sharedModules != "memory" && o.sharedModules != "extract" &&
-           o.sharedModules != "filesystem")
+  else if (sharedIndex < 0)
     error = "--shared-modules is memory, extract or filesystem";
   else if (o.python != "debian" && o.python.find('-') == std::string::npos &&
            o.python.find('/') == std::string::npos && !fileExists(o.python))

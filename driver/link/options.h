@@ -6,9 +6,19 @@
 
 namespace oxcc {
 
+// What the link writes.
+enum class Emit { Exe, Libpython };
+// --stdlib: all of it, what the app's bytecode imports, or nothing.
+enum class StdlibMode { Full, Auto, None };
+// --shared-modules: where the distribution's .so modules (lib-dynload) load from.
+enum class SharedModules { Memory, Extract, Filesystem };
+
+// The spelling on the command line (for messages and the plugins' view).
+const char *emitName(Emit e);
+
 struct LinkOptions {
   std::string output;                 // -o APP (or -o libapp.a with --emit=libpython)
-  std::string emit = "exe";           // --emit=exe|libpython (a static library, no main)
+  Emit emit = Emit::Exe;              // --emit=exe|libpython (a static library, no main)
   std::vector<std::string> wheels;    // --wheel W.whl (its .so files come from the store)
   std::vector<std::string> modules;   // --module NAME (from the store)
   bool allModules = false;            // --all
@@ -18,8 +28,8 @@ struct LinkOptions {
   std::string entryFunction;
   std::string script;                 // --script FILE
   std::string buildDir;               // --build-dir (default: APP.oxcc-build next to APP)
-  std::string stdlib = "full";        // --stdlib=full|auto|none
-  std::string sharedModules = "memory"; // --shared-modules=memory|extract|filesystem
+  StdlibMode stdlib = StdlibMode::Full; // --stdlib=full|auto|none
+  SharedModules sharedModules = SharedModules::Memory; // --shared-modules=memory|extract|filesystem
   int jobs = 0;                       // -j N for ninja (0: ninja's default)
   bool verbose = false;               // -v: ninja -v
   std::vector<std::string> plugins;   // --plugin PATH.so (besides OXCC_PLUGINS, oxcc.toml)

@@ -83,6 +83,14 @@ struct SharedDependency {
   std::string neededBy; // the module or soname that first needed it
 };
 
+// A file the plan decided the build dir holds, with its exact content.
+struct GeneratedFile {
+  std::string path; // relative to the build dir
+  std::string text;
+};
+
+// Every decision of the link, made by the passes in plan.cpp; the ninja
+// writer only prints it.
 struct LinkPlan {
   LinkOptions options;
   Distribution python;
@@ -96,6 +104,10 @@ struct LinkPlan {
   std::string libraryError; // --explain: what resolveLibraryDeps refused (else the link stops)
   bool cxx = false;                         // any C++ extension
   std::vector<std::string> linkArgs;        // extra final-link arguments (plugins' link hook)
+  std::vector<std::string> pureDirs;        // embedded as bytecode: --pure dirs, the --script's dir
+  std::vector<GeneratedFile> files;         // the --script as a module; a zlib.h shim
+  std::vector<std::string> finalLinkFlags;  // -Wl,-E or the distribution's (-static, ...)
+  std::string runtimeZlibDir;               // source distribution: zlib.h for liboxrt's build
 };
 
 // The init symbol an extension gets in the binary: unambiguous for any

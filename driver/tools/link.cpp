@@ -62,7 +62,7 @@ int toolLink(const Args &args) {
                        opts.buildDir + ")");
 
   // A library leaves the final link to its user: say what the extensions need.
-  if (opts.emit == "libpython" && !plan.libraries.empty()) {
+  if (opts.emit == Emit::Libpython && !plan.libraries.empty()) {
     std::string libs;
     for (const auto &d : plan.libraryDirs) libs += " -L" + d;
     for (const auto &l : plan.libraries) libs += " -l" + l;

@@ -1,0 +1,142 @@
+// oxcc link's planning passes (driver/link/passes.h) over plain data: each
+// decision checked on a LinkPlan, with no store, no toolchain and no link.
+#include "fs.h"
+#include "link/passes.h"
+#include "link/wheel.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+using namespace oxcc;
+
+namespace {
+
+PlannedExtension extension(const std::string &module, const std::string &target = "") {
+  PlannedExtension e;
+  e.record.module = module;
+  e.record.target = target;
+  e.origin = "store";
+  return e;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char t[] = "/tmp/oxcc-passes-test-XXXXXX";
+    path = mkdtemp(t);
+  }
+  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
+};
+
+} // namespace
+
+TEST(LinkPasses, DebianFinalLinkExportsTheInterpreter) {
+  LinkPlan plan;
+  decideFinalLink(plan);
+  EXPECT_EQ(plan.finalLinkFlags,
+            (std::vector<std::string>{"-Wl,-E", "-static-libstdc++", "-static-libgcc"}));
+}
+
+TEST(LinkPasses, SourceDistributionFinalLinkUsesItsFlags) {
+  LinkPlan plan;
+  plan.python.fromSource = true;
+  plan.python.linkFlags = {"-static", "-Wl,-z,stack-size=1048576"};
+  plan.extensions = {extension("a._x")};
+  decideFinalLink(plan);
+  EXPECT_EQ(plan.finalLinkFlags,
+            (std::vector<std::string>{"-static", "-Wl,-z,stack-size=1048576", "-static-libstdc++",
+                                      "-static-libgcc"}));
+  // A kept-shared extension resolves the Python API against the app.
+  plan.extensions[0].keptShared = true;
+  decideFinalLink(plan);
+  EXPECT_EQ(plan.finalLinkFlags[2], "-Wl,-E");
+}
+
+TEST(LinkPasses, ScriptBecomesAnEmbeddedModule) {
+  TempDir t;
+  std::string error;
+  ASSERT_TRUE(writeFileAtomic(t.path + "/run.py", "print('hi')\n", t.path, error)) << error;
+  LinkPlan plan;
+  plan.options.buildDir = t.path + "/build";
+  plan.options.pureDirs = {"/src/pure"};
+  plan.options.script = t.path + "/run.py";
+  ASSERT_TRUE(decideEmbedded(plan, error)) << error;
+  ASSERT_EQ(plan.files.size(), 1u);
+  EXPECT_EQ(plan.files[0].path, "script/__oxcc_script__.py");
+  EXPECT_EQ(plan.files[0].text, "print('hi')\n");
+  EXPECT_EQ(plan.pureDirs, (std::vector<std::string>{"/src/pure", t.path + "/build/script"}));
+
+  plan = {};
+  plan.options.script = t.path + "/missing.py";
+  EXPECT_FALSE(decideEmbedded(plan, error));
+  EXPECT_NE(error.find("missing.py"), std::string::npos) << error;
+}
+
+TEST(LinkPasses, RuntimeBuildGetsAZlibHeader) {
+  TempDir t;
+  LinkPlan plan;
+  decideRuntimeBuild(plan); // Debian: the prebuilt liboxrt, nothing to decide
+  EXPECT_TRUE(plan.files.empty());
+  plan.python.fromSource = true;
+  plan.python.includeDir = t.path + "/include/python3.11"; // no zlib.h beside it
+  plan.tools.runtimeLib = "runtime-x86_64-linux-musl/liboxrt.a";
+  plan.options.buildDir = "/b";
+  decideRuntimeBuild(plan);
+  EXPECT_EQ(plan.runtimeZlibDir, "/b/runtime-x86_64-linux-musl/zlib");
+  ASSERT_EQ(plan.files.size(), 1u);
+  EXPECT_EQ(plan.files[0].path, "runtime-x86_64-linux-musl/zlib/zlib.h");
+}
+
+TEST(LinkPasses, ForeignTargetIsRefusedWithTheFix) {
+  LinkPlan plan;
+  plan.python.name = "debian";
+  plan.python.target = "x86_64-linux-gnu";
+  plan.extensions = {extension("a._ok", "x86_64-pc-linux-gnu"), extension("b._musl", "x86_64-linux-musl")};
+  std::string error;
+  EXPECT_FALSE(checkTargets(plan, error));
+  EXPECT_NE(error.find("module b._musl (store) was built for x86_64-linux-musl"), std::string::npos)
+      << error;
+  plan.extensions.pop_back();
+  EXPECT_TRUE(checkTargets(plan, error));
+}
+
+TEST(LinkPasses, EntryModuleMustBeEmbedded) {
+  LinkPlan plan;
+  plan.options.entryModule = "app.cli";
+  plan.options.stdlib = StdlibMode::None;
+  ChosenInputs in;
+  std::string error;
+  EXPECT_FALSE(checkEntryModule(plan, in, error));
+  EXPECT_NE(error.find("-m app.cli: no such module"), std::string::npos) << error;
+  in.wheelPyMembers.insert("app/cli.py");
+  EXPECT_TRUE(checkEntryModule(plan, in, error));
+}
+
+TEST(Wheel, MemberNames) {
+  EXPECT_EQ(wheel::unsafeNameReason("pkg/_ext.so"), "");
+  EXPECT_EQ(wheel::unsafeNameReason("pkg/"), "");
+  EXPECT_EQ(wheel::unsafeNameReason("pkg-1.0.data/platlib/x.so"), "");
+  EXPECT_EQ(wheel::unsafeNameReason("/etc/x.so"), "is an absolute path");
+  EXPECT_EQ(wheel::unsafeNameReason("a/../../x.so"), "climbs out of the wheel with '..'");
+  EXPECT_EQ(wheel::unsafeNameReason(".."), "climbs out of the wheel with '..'");
+  EXPECT_EQ(wheel::unsafeNameReason("a//b.so"), "has an empty or '.' path component");
+  EXPECT_EQ(wheel::unsafeNameReason("./b.so"), "has an empty or '.' path component");
+  EXPECT_EQ(wheel::unsafeNameReason("a\\b.so"), "has a backslash in its name");
+  EXPECT_EQ(wheel::unsafeNameReason(std::string("a\0b", 3)), "has a NUL byte in its name");
+  EXPECT_EQ(wheel::unsafeNameReason(""), "has an empty name");
+}
+
+TEST(Wheel, RefusesWhatIsNotAZip) {
+  std::string error;
+  EXPECT_FALSE(wheel::parse("not a zip", error));
+  EXPECT_NE(error.find("is not a ZIP archive"), std::string::npos) << error;
+  // An empty archive: an end record alone.
+  std::string empty("PK\x05\x06", 4);
+  empty += std::string(18, '\0');
+  auto a = wheel::parse(empty, error);
+  ASSERT_TRUE(a) << error;
+  EXPECT_TRUE(a->members.empty());
+  // Every truncation of it is refused without a crash.
+  for (size_t n = 0; n < empty.size(); ++n) EXPECT_FALSE(wheel::parse(empty.substr(0, n), error));
+}
