@@ -86,9 +86,7 @@ std::string moduleNameFromRelativePath(const std::string &rel) {
   return isValidModuleName(name) ? name : "";
 }
 
-// Puts a link input that oxcc did not compile into the store, so the
-// extension can be relinked later even if the build tree is gone.
-static bool storeForeign(RecordContext &ctx, const std::string &path, const std::string &bytes,
+bool storeForeignInput(RecordContext &ctx, const std::string &path, const std::string &bytes,
                          const char *ext, std::string &id, std::string &error) {
   id = sha256Hex(bytes);
   // Already stored: mark both files used now so a concurrent `store gc`
@@ -162,7 +160,7 @@ bool recordLink(RecordContext &ctx, std::string &error) {
       auto ids = section ? elf::parseObjectRecords(*section) : std::vector<std::string>{};
       if (ids.empty()) {
         std::string id;
-        if (!storeForeign(ctx, in.path, *bytes, ".o", id, error)) return false;
+        if (!storeForeignInput(ctx, in.path, *bytes, ".o", id, error)) return false;
         ext.extraObjects.push_back(id);
         break;
       }
@@ -191,16 +189,14 @@ bool recordLink(RecordContext &ctx, std::string &error) {
       auto bytes = readFile(in.path, error);
       if (!bytes) return false;
       std::string id;
-      if (!storeForeign(ctx, in.path, *bytes, ".a", id, error)) return false;
+      if (!storeForeignInput(ctx, in.path, *bytes, ".a", id, error)) return false;
       ext.archives.push_back(id);
       break;
     }
     case InputType::SharedLib:
       ext.sharedInputs.push_back(absolutePath(in.path));
       break;
-    case InputType::Source:
-      ctx.warnings.push_back(ext.module + ": " + in.path +
-                             " is compiled and linked in one step; its object is not recorded");
+    case InputType::Source: // compiled again on its own below
       cxx |= in.language == "c++";
       break;
     case InputType::Other:
@@ -215,6 +211,10 @@ bool recordLink(RecordContext &ctx, std::string &error) {
   ext.exports = inv.exports;
   ext.linkModules = inv.linkModules;
   ext.flags.insert(ext.flags.begin(), inv.flags.begin(), inv.flags.end());
+  // What the link alone would leave behind: its sources' objects and the
+  // build-local archives of its -l (record_inputs.cpp).
+  if (!compileLinkSources(ctx, ext, error) || !captureBuildLocalLibraries(ctx, ext, error))
+    return false;
   runRecordExtension(inv, ext);
   return ctx.store.putExtension(ext, error);
 }

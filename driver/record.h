@@ -2,6 +2,7 @@
 #pragma once
 
 #include "invocation.h"
+#include "records.h"
 #include "store.h"
 
 #include <string>
@@ -25,6 +26,18 @@ bool recordCompile(RecordContext &ctx, std::string &error);
 // After a successful -shared link: if the output is a Python extension
 // module, store its record (module, init, objects, libraries...).
 bool recordLink(RecordContext &ctx, std::string &error);
+
+// Puts a link input that oxcc did not compile (an object, an archive) into
+// the store as a foreign object: id is its sha256.
+bool storeForeignInput(RecordContext &ctx, const std::string &path, const std::string &bytes,
+                       const char *ext, std::string &id, std::string &error);
+
+// record_inputs.cpp: sources on an extension's link line, compiled again on
+// their own through oxcc (their object ids join ext.objects); and the
+// static archives its -l found in build-local -L dirs (the link's working
+// directory, or the temporary directory), stored in ext.capturedLibraries.
+bool compileLinkSources(RecordContext &ctx, ExtensionRecord &ext, std::string &error);
+bool captureBuildLocalLibraries(RecordContext &ctx, ExtensionRecord &ext, std::string &error);
 
 // The object section's name, shared with the readers (oxcc link, tests).
 inline constexpr const char *kObjectSection = ".oxcc.obj";

@@ -55,6 +55,9 @@ struct ExtensionRecord {
   std::vector<std::string> sharedInputs; // .so files given as inputs (paths)
   std::vector<std::string> libraries;    // -l names
   std::vector<std::string> libraryDirs;  // -L dirs, absolute
+  // -l names found as archives in a build-local -L dir (gone after the
+  // build: pip's temp dir), stored at the link: name -> stored .a id.
+  std::map<std::string, std::string> capturedLibraries;
   std::vector<std::string> linkerArgs;   // -Wl,... / -Xlinker ..., verbatim
   std::vector<std::string> flags;        // other link-time flags, verbatim
   // Cross-extension linking (--oxcc-export= / --oxcc-link-module= tags):

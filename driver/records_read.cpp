@@ -146,6 +146,7 @@ std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::s
   r.sharedInputs = rd.list("shared_inputs");
   r.libraries = rd.list("libraries");
   r.libraryDirs = rd.list("library_dirs");
+  r.capturedLibraries = rd.strMap("captured_libraries");
   r.linkerArgs = rd.list("linker_args");
   r.flags = rd.list("flags");
   r.exports = rd.list("exports");
@@ -155,6 +156,10 @@ std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::s
   for (const auto *ids : {&r.objects, &r.extraObjects, &r.archives})
     for (const auto &id : *ids)
       if (error.empty() && !isHexId(id)) error = "object id '" + id + "' is not a sha256 hex digest";
+  for (const auto &[name, id] : r.capturedLibraries) {
+    if (error.empty() && !isHexId(id)) error = "captured library id '" + id + "' is not a sha256 hex digest";
+    if (error.empty() && name.empty()) error = "a captured library has an empty name";
+  }
   if (!error.empty()) return std::nullopt;
   return r;
 }

@@ -100,6 +100,7 @@ std::string toYaml(const ExtensionRecord &r) {
   w.put("shared_inputs", r.sharedInputs);
   w.put("libraries", r.libraries);
   w.put("library_dirs", r.libraryDirs);
+  w.put("captured_libraries", r.capturedLibraries);
   w.put("linker_args", r.linkerArgs);
   w.put("flags", r.flags);
   w.put("exports", r.exports);

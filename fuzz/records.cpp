@@ -32,6 +32,7 @@ static bool same(const ExtensionRecord &a, const ExtensionRecord &b) {
          a.linker == b.linker && a.objects == b.objects && a.extraObjects == b.extraObjects &&
          a.archives == b.archives && a.sharedInputs == b.sharedInputs &&
          a.libraries == b.libraries && a.libraryDirs == b.libraryDirs &&
+         a.capturedLibraries == b.capturedLibraries &&
          a.linkerArgs == b.linkerArgs && a.flags == b.flags && a.exports == b.exports &&
          a.linkModules == b.linkModules && a.notes == b.notes && a.recordedNs == b.recordedNs;
 }

@@ -134,7 +134,14 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
     std::set<std::string> archivesSeen;
     for (const auto &name : e.record.libraries) {
       LibraryResolution r;
-      if (providedByToolchain(name) || providedByDistribution(name, plan.python)) {
+      if (auto c = e.capturedLibraryPaths.find(name); c != e.capturedLibraryPaths.end()) {
+        // Found in the build tree when the extension linked, and stored
+        // then: what that link used, wherever the build dir went since.
+        r.name = name;
+        r.kind = LibKind::Archive;
+        r.path = c->second;
+        r.captured = true;
+      } else if (providedByToolchain(name) || providedByDistribution(name, plan.python)) {
         r.name = name;
         r.kind = LibKind::Provided;
       } else {
@@ -175,9 +182,19 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
       case LibKind::Missing: {
         std::string p = "module " + e.record.module + " links -l" + name +
                         ", but neither lib" + name + ".a nor lib" + name + ".so is in:";
-        for (const auto &d : r.searched) p += "\n    " + d;
-        p += "\n  fix: install the -dev package that ships lib" + name +
-             ".a (e.g. apt-get install lib" + name + "-dev)";
+        bool goneDir = false;
+        for (const auto &d : r.searched) {
+          bool gone = !fileExists(d);
+          goneDir |= gone;
+          p += "\n    " + d + (gone ? " (no longer exists)" : "");
+        }
+        if (goneDir)
+          p += "\n  fix: a -L directory of its build is gone (pip removes its build dir); "
+               "rebuild the package with this oxcc, which stores build-local archives when the "
+               "extension links";
+        else
+          p += "\n  fix: install the -dev package that ships lib" + name +
+               ".a (e.g. apt-get install lib" + name + "-dev)";
         problems.push_back(p);
         break;
       }
@@ -211,7 +228,10 @@ std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
     s += "\n";
     for (const auto &r : e.libraries) {
       s += "  -l" + r.name + ": " + kindWord(r.kind);
-      if (r.kind == LibKind::Archive) s += " " + r.path + " (linked into " + e.record.module + ")";
+      if (r.kind == LibKind::Archive)
+        s += " " + r.path + (r.captured ? " (stored from its build tree at the extension's link;"
+                                          " linked into "
+                                        : " (linked into ") + e.record.module + ")";
       if (r.kind == LibKind::Provided) s += " (by the distribution or the C toolchain; final link)";
       // resolveLibraryDeps decided: a shared-only library keeps its
       // extension shared (and packs the library) where that is allowed.

@@ -27,6 +27,7 @@ struct LibraryResolution {
   Kind kind = Kind::Missing;
   std::string path;
   std::vector<std::string> searched; // directories looked in, in order
+  bool captured = false; // path is the copy stored at the extension's link (build-local)
 };
 
 // The directories the target's linker searches by default: what

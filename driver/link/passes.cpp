@@ -16,6 +16,13 @@ namespace oxcc {
 
 namespace {
 
+PlannedExtension planned(const ExtensionRecord &record, const std::string &origin) {
+  PlannedExtension pe;
+  pe.record = record;
+  pe.origin = origin;
+  return pe;
+}
+
 // The .so members of a wheel: the member path, its sha256, and where it was
 // extracted (only needed when the store has no record of that exact file).
 struct WheelModule {
@@ -150,7 +157,7 @@ bool chooseFromStore(const LinkOptions &opts, const Store &store, const StoreRec
                      ChosenInputs &in, std::string &error) {
   if (opts.allModules)
     for (const auto &[module, r] : records.newestByModule)
-      in.byModule[module] = {*r, "", {}, {}, "store"};
+      in.byModule[module] = planned(*r, "store");
   for (const auto &m : opts.modules) {
     auto it = records.newestByModule.find(m);
     if (it == records.newestByModule.end()) {
@@ -158,7 +165,7 @@ bool chooseFromStore(const LinkOptions &opts, const Store &store, const StoreRec
               " (oxcc list shows what is recorded)";
       return false;
     }
-    in.byModule[m] = {*it->second, "", {}, {}, "store"};
+    in.byModule[m] = planned(*it->second, "store");
   }
   return true;
 }
@@ -183,7 +190,7 @@ bool chooseFromWheels(const LinkOptions &opts, const Store &store, const StoreRe
         return false;
       }
       if (auto it = records.byOutputSha256.find(wm.sha256); it != records.byOutputSha256.end()) {
-        in.byModule[it->second->module] = {*it->second, "", {}, {}, baseName(wheel)};
+        in.byModule[it->second->module] = planned(*it->second, baseName(wheel));
         continue;
       }
       std::string err;
@@ -245,6 +252,14 @@ bool locateObjects(const Store &store, ChosenInputs &in, LinkPlan &plan, std::st
     for (const auto &id : pe.record.extraObjects)
       pe.objectPaths.push_back(store.objectPath(id, ".o"));
     for (const auto &id : pe.record.archives) pe.archivePaths.push_back(store.objectPath(id, ".a"));
+    for (const auto &[name, id] : pe.record.capturedLibraries) {
+      pe.capturedLibraryPaths[name] = store.objectPath(id, ".a");
+      if (!fileExists(pe.capturedLibraryPaths[name])) {
+        error = "module " + module + ": the archive of -l" + name + " stored from its build (" +
+                pe.capturedLibraryPaths[name] + ") is missing; " + rebuildHint(module);
+        return false;
+      }
+    }
     for (const auto &p : pe.objectPaths)
       if (!fileExists(p)) {
         error = "module " + module + ": stored object " + p + " is missing; " + rebuildHint(module);

@@ -8,6 +8,7 @@
 #include "options.h"
 #include "records.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,7 @@ struct PlannedExtension {
   std::string initSymbol;  // unique in the binary: oxcc_init_<len><part>...
   std::vector<std::string> objectPaths;  // stored objects, link order
   std::vector<std::string> archivePaths; // stored archives
+  std::map<std::string, std::string> capturedLibraryPaths = {}; // -l name -> stored build-local .a
   std::string origin;      // "store" or the wheel it came from
   // Its -l libraries, resolved (libdeps.h); the archives among them go into
   // its partial link, after its own objects and archives.

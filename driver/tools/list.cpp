@@ -48,15 +48,15 @@ static void printJson(const std::vector<ExtensionRecord> &exts, const std::strin
     printf("%s\n  {\"module\": %s, \"init\": %s, \"name_from\": %s, \"language\": %s, "
            "\"target\": %s, \"source_dir\": %s, \"output\": %s, \"objects\": %s, "
            "\"extra_objects\": %s, \"archives\": %s, \"libraries\": %s, \"library_dirs\": %s, "
-           "\"linker_args\": %s, \"shared_inputs\": %s, \"exports\": %s, \"link_modules\": %s, "
-           "\"notes\": %s}",
+           "\"captured_libraries\": %s, \"linker_args\": %s, \"shared_inputs\": %s, "
+           "\"exports\": %s, \"link_modules\": %s, \"notes\": %s}",
            i ? "," : "", jsonString(e.module).c_str(), jsonString(e.init).c_str(),
            jsonString(nameFromString(e.nameFrom)).c_str(), jsonString(e.language).c_str(),
            jsonString(e.target).c_str(), jsonString(e.sourceDir).c_str(),
            jsonString(e.output).c_str(), jsonList(e.objects).c_str(),
            jsonList(e.extraObjects).c_str(), jsonList(e.archives).c_str(),
            jsonList(e.libraries).c_str(), jsonList(e.libraryDirs).c_str(),
-           jsonList(e.linkerArgs).c_str(), jsonList(e.sharedInputs).c_str(),
+           jsonMap(e.capturedLibraries).c_str(), jsonList(e.linkerArgs).c_str(), jsonList(e.sharedInputs).c_str(),
            jsonList(e.exports).c_str(), jsonList(e.linkModules).c_str(), jsonMap(e.notes).c_str());
   }
   printf("%s]}\n", exts.empty() ? "" : "\n");
