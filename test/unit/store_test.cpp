@@ -25,7 +25,14 @@ TEST(Store, CreatesLayoutAndRefusesOtherVersions) {
   TempDir t;
   std::string error;
   Store s(t.path + "/store");
-  EXPECT_FALSE(s.open(false, error)); // absent, may not create
+  // Absent: a reader sees an empty store, and nothing is created.
+  EXPECT_TRUE(s.open(false, error)) << error;
+  EXPECT_FALSE(fileExists(t.path + "/store"));
+  std::vector<std::string> errors;
+  EXPECT_TRUE(s.allExtensions(errors).empty() && errors.empty());
+  // A directory that is not a store is refused.
+  ASSERT_TRUE(makeDirs(t.path + "/notastore", error));
+  EXPECT_FALSE(Store(t.path + "/notastore").open(false, error));
   ASSERT_TRUE(s.open(true, error)) << error;
   EXPECT_TRUE(fileExists(t.path + "/store/objects"));
   EXPECT_TRUE(Store(t.path + "/store").open(false, error));
