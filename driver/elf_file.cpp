@@ -148,6 +148,24 @@ bool isElf64(std::string_view bytes) {
   return readEhdr(bytes, &e);
 }
 
+std::vector<std::string> codeSectionNames(std::string_view bytes) {
+  constexpr uint64_t kAlloc = 0x2, kExecInstr = 0x4;
+  std::vector<std::string> out;
+  SectionTable t;
+  std::string error;
+  if (!readSectionTable(bytes, &t, &error) || t.shstrndx == 0) return out;
+  std::optional<std::string_view> names = contentsOf(bytes, t.headers[t.shstrndx]);
+  if (!names) return out;
+  for (size_t i = 1; i < t.headers.size(); ++i) {
+    const Shdr &h = t.headers[i];
+    if ((h.flags & (kAlloc | kExecInstr)) != (kAlloc | kExecInstr)) continue;
+    std::optional<std::string_view> n = stringAt(*names, h.name);
+    if (!n || n->empty()) return {};
+    if (std::find(out.begin(), out.end(), *n) == out.end()) out.emplace_back(*n);
+  }
+  return out;
+}
+
 std::optional<std::string> readSection(std::string_view bytes,
                                        std::string_view name) {
   SectionTable t;

@@ -92,6 +92,11 @@ struct ComdatGroup {
 // .symtab, in section order. Empty if none, not ELF, or malformed.
 std::vector<ComdatGroup> comdatGroups(std::string_view bytes);
 
+// The distinct names of the allocated, executable sections (SHF_ALLOC and
+// SHF_EXECINSTR: .text, .text.foo, .text.unlikely...) of an ELF file, in
+// section order. Empty if none, not ELF, or malformed.
+std::vector<std::string> codeSectionNames(std::string_view bytes);
+
 // The object ids in the records "oxcc:1:<64 lowercase hex>\n" found in a
 // `.oxcc.obj` section's contents, in order, duplicates kept. Anything else
 // (NUL padding a linker may insert, malformed or future-version records) is

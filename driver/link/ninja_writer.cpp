@@ -55,6 +55,59 @@ bool anyBuiltIn(const LinkPlan &plan) {
 
 } // namespace
 
+// dladdr() for a built-in extension's code answers as it would for its own
+// .so: the base of its code (an output section of its own, oxcc localize
+// --code-section) and the path its .so would have under the executable,
+// where the modules' virtual paths are. Other addresses get glibc's (or
+// musl's) answer. The final link routes every dladdr call here
+// (-Wl,--wrap=dladdr).
+static std::string generateCodeRanges(const LinkPlan &plan) {
+  std::string s;
+  s += "#include <dlfcn.h>\n#include <unistd.h>\n\n";
+  s += "// Each built-in extension's code, bounded by the linker (__start_/__stop_).\n";
+  s += "extern \"C\" {\n";
+  for (const auto &e : plan.extensions)
+    if (!e.keptShared)
+      s += "extern const char __start_" + e.codeSection + "[], __stop_" + e.codeSection + "[];\n";
+  s += "int __real_dladdr(const void *, Dl_info *);\n";
+  s += "int __wrap_dladdr(const void *, Dl_info *);\n}\n\n";
+  s += "namespace {\nstruct CodeRange {\n  const char *start, *stop, *file;\n};\n";
+  s += "const CodeRange kCodeRanges[] = {\n";
+  for (const auto &e : plan.extensions)
+    if (!e.keptShared)
+      s += "    {__start_" + e.codeSection + ", __stop_" + e.codeSection + ", " +
+           cString("/" + e.fileName) + "},\n";
+  s += "};\n";
+  s += "constexpr size_t kRanges = sizeof kCodeRanges / sizeof kCodeRanges[0];\n"
+       "// <executable>/pkg/_ext...so, as the importer names an extension's path.\n"
+       "char gPaths[kRanges][4096];\n"
+       "bool fillPaths() {\n"
+       "  char exe[3072];\n"
+       "  ssize_t n = readlink(\"/proc/self/exe\", exe, sizeof exe - 1);\n"
+       "  exe[n > 0 ? n : 0] = 0;\n"
+       "  for (size_t i = 0; i < kRanges; ++i)\n"
+       "    std::snprintf(gPaths[i], sizeof gPaths[i], \"%s%s\", exe, kCodeRanges[i].file);\n"
+       "  return true;\n"
+       "}\n"
+       "} // namespace\n\n";
+  s += "extern \"C\" int __wrap_dladdr(const void *address, Dl_info *info) {\n"
+       "  int found = __real_dladdr(address, info);\n"
+       "  const char *a = static_cast<const char *>(address);\n"
+       "  for (size_t i = 0; i < kRanges; ++i) {\n"
+       "    const CodeRange &r = kCodeRanges[i];\n"
+       "    if (a < r.start || a >= r.stop) continue;\n"
+       "    static const bool ready = fillPaths(); // once, thread-safe\n"
+       "    (void)ready;\n"
+       "    if (!found) info->dli_sname = nullptr, info->dli_saddr = nullptr;\n"
+       "    info->dli_fbase = const_cast<char *>(r.start);\n"
+       "    info->dli_fname = gPaths[i];\n"
+       "    return 1;\n"
+       "  }\n"
+       "  return found;\n"
+       "}\n\n";
+  return s;
+}
+
 std::string generateMain(const LinkPlan &plan) {
   const LinkOptions &o = plan.options;
   std::string s;
@@ -70,6 +123,7 @@ std::string generateMain(const LinkPlan &plan) {
       if (!e.keptShared) s += "PyObject *" + e.initSymbol + "(void);\n";
     s += "}\n\n";
   }
+  if (anyBuiltIn(plan)) s += generateCodeRanges(plan);
   s += "static const oxrt_builtin kBuiltins[] = {\n";
   for (const auto &e : plan.extensions)
     if (!e.keptShared) s += "    {" + cString(e.record.module) + ", " + e.initSymbol + "},\n";
@@ -202,7 +256,8 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
        "# exports to other extensions ($keep) (oxcc localize). The static\n"
        "# archives of its -l libraries come last in $in: localized with it.\n"
        "rule partial\n"
-       "  command = $ld -r -o $out.tmp $in && $tools localize $out.tmp $out $init $newinit $keep"
+       "  command = $ld -r -o $out.tmp $in && $tools localize --code-section $codesection"
+       " $out.tmp $out $init $newinit $keep"
        " && rm -f $out.tmp\n"
        "  description = EXT $module\n\n";
   n += "rule cxx\n  command = $cxx -std=c++20 -O2 -fno-pie " +
@@ -261,6 +316,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
     for (const auto &p : e.libraryArchives) n += " " + ninjaPath(p);
     n += " | " + ninjaPath(t.ldDir + "/oxcc-ld") + "\n";
     n += "  init = " + e.record.init + "\n  newinit = " + e.initSymbol + "\n";
+    n += "  codesection = " + e.codeSection + "\n";
     if (!e.record.exports.empty()) {
       n += "  keep =";
       for (const auto &s : e.record.exports) n += " " + shellWord(s);

@@ -248,6 +248,12 @@ bool checkEntryModule(const LinkPlan &plan, const ChosenInputs &in, std::string 
 bool locateObjects(const Store &store, ChosenInputs &in, LinkPlan &plan, std::string &error) {
   for (auto &[module, pe] : in.byModule) {
     pe.initSymbol = uniqueInitSymbol(module);
+    pe.codeSection = "oxcc_text_" + pe.initSymbol.substr(std::string("oxcc_init_").size());
+    // The name its .so had (the record's), else the module's path plus .so.
+    std::string leaf = module.substr(module.rfind('.') + 1), file = baseName(pe.record.output);
+    std::string dir = module.substr(0, module.size() - leaf.size());
+    std::replace(dir.begin(), dir.end(), '.', '/');
+    pe.fileName = dir + (file.starts_with(leaf + ".") && file.ends_with(".so") ? file : leaf + ".so");
     for (const auto &id : pe.record.objects) pe.objectPaths.push_back(store.objectPath(id, ".o"));
     for (const auto &id : pe.record.extraObjects)
       pe.objectPaths.push_back(store.objectPath(id, ".o"));
@@ -312,6 +318,14 @@ void decideFinalLink(LinkPlan &plan) {
         break;
       }
   }
+  // dladdr() answers for a built-in extension's code as for its own .so
+  // (the generated main() wraps it): numpy tells its own frames from the
+  // interpreter's by the base dladdr gives.
+  for (const auto &e : plan.extensions)
+    if (!e.keptShared) {
+      flags.push_back("-Wl,--wrap=dladdr");
+      break;
+    }
   // Static libstdc++/libgcc: one shared library less to map at start.
   flags.push_back("-static-libstdc++");
   flags.push_back("-static-libgcc");

@@ -63,6 +63,11 @@ struct Toolchain {
 struct PlannedExtension {
   ExtensionRecord record;
   std::string initSymbol;  // unique in the binary: oxcc_init_<len><part>...
+  // Built in: its code's own output section (oxcc_text_<len><part>...),
+  // whose __start_/__stop_ bounds the generated main() hands to dladdr,
+  // and the path its .so would have under the executable (dli_fname).
+  std::string codeSection = {};
+  std::string fileName = {}; // pkg/sub/_ext.cpython-311-x86_64-linux-gnu.so
   std::vector<std::string> objectPaths;  // stored objects, link order
   std::vector<std::string> archivePaths; // stored archives
   std::map<std::string, std::string> capturedLibraryPaths = {}; // -l name -> stored build-local .a

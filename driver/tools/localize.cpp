@@ -22,6 +22,12 @@
 //    RTLD_LOCAL libraries. A group holding such a unique symbol cannot be
 //    duplicated (lld reports two unique definitions as a duplicate symbol)
 //    and stays shared, its hidden members with it.
+//  - with --code-section NAME, every executable section it has (.text,
+//    .text.*) is renamed NAME (a C identifier): the final link then keeps
+//    the extension's code in one output section of its own, between the
+//    __start_NAME and __stop_NAME symbols the linker defines, so the
+//    runtime can answer dladdr() for it as for its own .so (numpy tells
+//    the interpreter's frames from an extension's by their base).
 // The C++ runtime keeps working across copies: GCC compares typeinfo by
 // name, and each copy's DW.ref.__gxx_personality_v0 points to the one
 // personality routine.
@@ -83,8 +89,15 @@ std::set<std::string> privateDefinitions(std::string_view bytes, const std::set<
 
 } // namespace
 
-int toolLocalize(const Args &args) {
-  if (args.size() < 4) return fail(2, "usage: oxcc localize IN.o OUT.o INIT NEWINIT [KEEP...]");
+int toolLocalize(const Args &allArgs) {
+  std::string codeSection;
+  Args args = allArgs;
+  if (args.size() >= 2 && args[0] == "--code-section") {
+    codeSection = args[1];
+    args.erase(args.begin(), args.begin() + 2);
+  }
+  if (args.size() < 4)
+    return fail(2, "usage: oxcc localize [--code-section NAME] IN.o OUT.o INIT NEWINIT [KEEP...]");
   const std::string &in = args[0], &out = args[1], &init = args[2], &newInit = args[3];
   std::set<std::string> keep(args.begin() + 4, args.end());
   std::string error;
@@ -123,6 +136,10 @@ int toolLocalize(const Args &args) {
       return fail(1, "oxcc localize: " + error);
     cmd.argv.insert(cmd.argv.begin() + 1, option + path);
   }
+  if (!codeSection.empty())
+    for (const auto &name : elf::codeSectionNames(*bytes))
+      if (name != codeSection)
+        cmd.argv.insert(cmd.argv.begin() + 1, {"--rename-section", name + "=" + codeSection});
   if (cmd.path.empty()) return fail(1, "oxcc localize: objcopy is not on PATH (apt-get install binutils)");
   int status = spawnAndWait(cmd, error);
   unlink(listPath.c_str());

@@ -25,6 +25,7 @@ declare -A modules=(
   [cypp]="cypp.vec"
   [cxx2]="cxx2._left cxx2._right"
   [cxxhidden]="cxxhidden._one cxxhidden._two"
+  [whereami]="whereami._one whereami._two"
 )
 
 # build MODE FIXTURE: builds the wheel into $tmp/MODE/FIXTURE/wheel.
@@ -80,7 +81,7 @@ run() { # run DESCRIPTION COMMAND...: PASS/FAIL line, log tail on failure
   fi
 }
 
-for name in cext cxxext cyext nested custombuild cypp cxx2 cxxhidden; do
+for name in cext cxxext cyext nested custombuild cypp cxx2 cxxhidden whereami; do
   run "$name: plain gcc wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build plain $name && install_and_check plain $name"
   run "$name: oxcc run -- pip wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build shim $name && install_and_check shim $name"
   run "$name: recorded with exact names (shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-shim shim ${modules[$name]}"

@@ -2,6 +2,7 @@
 // decision checked on a LinkPlan, with no store, no toolchain and no link.
 #include "fs.h"
 #include "link/passes.h"
+#include "store.h"
 #include "link/wheel.h"
 
 #include <gtest/gtest.h>
@@ -38,6 +39,21 @@ TEST(LinkPasses, DebianFinalLinkExportsTheInterpreter) {
             (std::vector<std::string>{"-Wl,-E", "-static-libstdc++", "-static-libgcc"}));
 }
 
+TEST(LinkPasses, BuiltInExtensionsGetTheirOwnCodeSectionAndPath) {
+  ChosenInputs in;
+  in.byModule["pkg.sub._ext"].record.module = "pkg.sub._ext";
+  in.byModule["pkg.sub._ext"].record.output = "/b/lib/pkg/sub/_ext.cpython-311-x86_64-linux-gnu.so";
+  in.byModule["top"].record.module = "top";
+  LinkPlan plan;
+  std::string error;
+  Store store("/nonexistent");
+  ASSERT_TRUE(locateObjects(store, in, plan, error)) << error;
+  ASSERT_EQ(plan.extensions.size(), 2u);
+  EXPECT_EQ(plan.extensions[0].codeSection, "oxcc_text_3pkg3sub4_ext");
+  EXPECT_EQ(plan.extensions[0].fileName, "pkg/sub/_ext.cpython-311-x86_64-linux-gnu.so");
+  EXPECT_EQ(plan.extensions[1].fileName, "top.so");
+}
+
 TEST(LinkPasses, SourceDistributionFinalLinkUsesItsFlags) {
   LinkPlan plan;
   plan.python.fromSource = true;
@@ -45,12 +61,15 @@ TEST(LinkPasses, SourceDistributionFinalLinkUsesItsFlags) {
   plan.extensions = {extension("a._x")};
   decideFinalLink(plan);
   EXPECT_EQ(plan.finalLinkFlags,
-            (std::vector<std::string>{"-static", "-Wl,-z,stack-size=1048576", "-static-libstdc++",
-                                      "-static-libgcc"}));
-  // A kept-shared extension resolves the Python API against the app.
+            (std::vector<std::string>{"-static", "-Wl,-z,stack-size=1048576", "-Wl,--wrap=dladdr",
+                                      "-static-libstdc++", "-static-libgcc"}));
+  // A kept-shared extension resolves the Python API against the app, and
+  // is its own .so: dladdr needs no help for it.
   plan.extensions[0].keptShared = true;
   decideFinalLink(plan);
-  EXPECT_EQ(plan.finalLinkFlags[2], "-Wl,-E");
+  EXPECT_EQ(plan.finalLinkFlags,
+            (std::vector<std::string>{"-static", "-Wl,-z,stack-size=1048576", "-Wl,-E",
+                                      "-static-libstdc++", "-static-libgcc"}));
 }
 
 TEST(LinkPasses, ScriptBecomesAnEmbeddedModule) {
