@@ -398,7 +398,13 @@ class OxrtImporter:
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname in _BUILTINS:
-            spec = _ModuleSpec(fullname, _BuiltinLoader, origin='built-in')
+            # The path its .so would have (as the packed .so modules get):
+            # code that reads __file__ or spec.origin finds a path under the
+            # executable, where the package's other modules are; opening it
+            # fails (ENOTDIR: the executable is a file). It is still a
+            # built-in: sys.builtin_module_names lists it.
+            spec = _ModuleSpec(fullname, _BuiltinLoader, origin=shlib_path(fullname))
+            spec.has_location = _HAS_LOCATION
             if fullname in _BUILTIN_PARENTS or _oxrt.has_prefix(MODULE, fullname + '.'):
                 spec.submodule_search_locations = [package_dir(fullname)]
             return spec

@@ -187,7 +187,7 @@ if "$app" -c '
 import sys, markupsafe, cext, cxxext, cyext, nested.a, nested.b.deep, custombuild, clash
 for m in ("markupsafe._speedups", "clash._speedups", "nested.a._impl", "nested.b.deep._impl",
           "cext._speedups", "cxxext._core", "cyext.fast", "custombuild._impl"):
-    assert sys.modules[m].__spec__.origin == "built-in", m
+    assert m in sys.builtin_module_names, m
 assert str(markupsafe.escape("<a>")) == "&lt;a&gt;"
 assert clash.which() == "clash 3" and nested.a.value() == 1 and nested.b.deep.value() == 2
 assert cext.add(2, 40) == 42 and cxxext.safe_parse("4x2") == -1 and cyext.triangle(8) == 36
@@ -218,8 +218,10 @@ exe = sys.executable
 bad = []
 for m in sys.argv[1:]:
     origin = importlib.import_module(m).__spec__.origin
-    if origin != "built-in":
-        bad.append(f"{m}: origin {origin!r}, not built-in")
+    if m not in sys.builtin_module_names:
+        bad.append(f"{m}: origin {origin!r}, not a built-in")
+    elif "." in m and not origin.startswith(exe + "/"):
+        bad.append(f"{m}: origin {origin!r} is not under {exe}/")
 for p in ["markupsafe", "brotli", "cytoolz", "cytoolz.curried", "toolz", "pytest", "_pytest"]:
     f = getattr(importlib.import_module(p), "__file__", None)
     if not (f or "").startswith(exe + "/"):

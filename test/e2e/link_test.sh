@@ -40,14 +40,17 @@ check "oxcc link (python-like, no entry)" "$bin/oxcc" link -o "$app" "${wheels[@
 [[ -x $app ]] || { echo "FAIL no executable"; exit 1; }
 
 check "every extension is a built-in with its own answer" "$app" -c '
-import sys
+import importlib.machinery, sys
 import cext, cxxext, cyext.fast as f, nested.a, nested.b.deep, custombuild, clash, cypp, cxx2
 mods = ["cext._speedups", "cxxext._core", "cyext.fast", "nested.a._impl", "nested.b.deep._impl",
         "custombuild._impl", "clash._speedups", "cypp.vec", "cxx2._left", "cxx2._right"]
 for m in mods:
     mod = sys.modules[m]
     assert mod.__name__ == m, (m, mod.__name__)
-    assert mod.__spec__.origin == "built-in", (m, mod.__spec__.origin)
+    # A built-in whose __file__ and origin are the path its .so would have.
+    assert m in sys.builtin_module_names, m
+    so = sys.executable + "/" + m.replace(".", "/") + importlib.machinery.EXTENSION_SUFFIXES[0]
+    assert mod.__spec__.origin == so and mod.__file__ == so, (m, mod.__spec__.origin)
 assert nested.a.value() == 1 and nested.b.deep.value() == 2   # same leaf, same global helper()
 assert clash.which() == "clash 3"                              # and a third helper()
 assert custombuild.shout("a") == "A!"

@@ -220,15 +220,21 @@ class Embedded(Base):
 
     def test_dotted_builtins(self):
         out = self.ok(py(textwrap.dedent('''
-            import pkgA._native as n, deep.pkg._fast as f, sys
-            print(n.__name__, n.def_name(), n.kind, n.add(2, 3), n.__spec__.origin)
+            import importlib.machinery, pkgA._native as n, deep.pkg._fast as f, sys
+            ext, root = importlib.machinery.EXTENSION_SUFFIXES[0], sys.executable
+            print(n.__name__, n.def_name(), n.kind, n.add(2, 3), n.__spec__.origin == n.__file__)
             print(f.__name__, f.kind, f.answer, f.twice(21), f.__spec__.origin)
+            print(n.__file__ == root + '/pkgA/_native' + ext, f.__file__ == root + '/deep/pkg/_fast' + ext)
             import pkgA
             print(pkgA._native is n, 'deep.pkg._fast' in sys.builtin_module_names)
         ''')))
+        # A dotted built-in's __file__ and origin are the path its .so
+        # would have under the executable.
+        ext = '.cpython-311-x86_64-linux-gnu.so'
         self.assertEqual(out.splitlines(), [
-            'pkgA._native pkgA._native single-phase 5 built-in',
-            'deep.pkg._fast multi-phase 42 42 built-in',
+            'pkgA._native pkgA._native single-phase 5 True',
+            f'deep.pkg._fast multi-phase 42 42 {program()}/deep/pkg/_fast{ext}',
+            'True True',
             'True True'])
 
     def test_virtual_paths_are_consistent(self):
