@@ -1,6 +1,7 @@
 // oxcc link --python: reading distribution.yaml (paths relative to it,
 // unknown formats refused) and resolving a name (debian, a triple through
 // <cache>/python/<triple>.current, a directory, a manifest path).
+#include "temp_dir.h"
 #include "fs.h"
 #include "link/distribution.h"
 
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 using namespace oxcc;
+using oxcc::test::TempDir;
 
 namespace {
 
@@ -37,19 +39,6 @@ sources:
 deps: "source"
 )";
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/oxcc-distribution-test-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-  void write(const std::string &rel, const std::string &text = "x") {
-    std::string error;
-    ASSERT_TRUE(makeDirs(dirName(path + "/" + rel), error)) << error;
-    ASSERT_TRUE(writeFileAtomic(path + "/" + rel, text, path, error)) << error;
-  }
-};
 
 // OXCC_CACHE for one test.
 struct CacheEnv {

@@ -1,6 +1,7 @@
 // Tests for driver/elf.{h,cpp} against real toolchains: objects from gcc and
 // clang-14, links by GNU ld, gold and lld, checked with readelf, objdump and
 // objcopy. Inputs are produced in a mkdtemp directory removed at exit.
+#include "temp_dir.h"
 #include "elf_file.h"
 
 #include <fcntl.h>
@@ -18,20 +19,10 @@
 
 namespace fs = std::filesystem;
 using namespace oxcc::elf;
+using oxcc::test::TempDir;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/oxcc_elf_test.XXXXXX";
-    if (!mkdtemp(tmpl)) abort();
-    path = tmpl;
-  }
-  ~TempDir() {
-    if (!getenv("OXCC_KEEP_TMP")) fs::remove_all(path);
-  }
-};
 
 const std::string& tmp() {
   static TempDir dir;

@@ -1,5 +1,6 @@
 // oxcc link's library dependencies (libdeps) and extension dependencies
 // (module_deps): resolution order, refusals, cycles, missing modules.
+#include "temp_dir.h"
 #include "fs.h"
 #include "link/libdeps.h"
 #include "link/module_deps.h"
@@ -9,21 +10,9 @@
 #include <unistd.h>
 
 using namespace oxcc;
+using oxcc::test::TempDir;
 
 namespace {
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/oxcc-libdeps-test-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-  void touch(const std::string &rel) {
-    std::string error;
-    ASSERT_TRUE(makeDirs(dirName(path + "/" + rel), error)) << error;
-    ASSERT_TRUE(writeFileAtomic(path + "/" + rel, "x", path, error)) << error;
-  }
-};
 
 PlannedExtension ext(const std::string &module, std::vector<std::string> deps,
                      std::vector<std::string> exports = {"sym"}) {
@@ -43,8 +32,8 @@ std::vector<std::string> names(const std::vector<PlannedExtension> &v) {
 
 TEST(LibDeps, ArchiveAnywhereBeatsAnEarlierSharedObject) {
   TempDir t;
-  t.touch("first/libfoo.so");
-  t.touch("second/libfoo.a");
+  t.write("first/libfoo.so");
+  t.write("second/libfoo.a");
   auto r = resolveLibrary("foo", {t.path + "/first"}, {t.path + "/second"});
   EXPECT_EQ(r.kind, LibraryResolution::Kind::Archive);
   EXPECT_EQ(r.path, t.path + "/second/libfoo.a");
@@ -53,7 +42,7 @@ TEST(LibDeps, ArchiveAnywhereBeatsAnEarlierSharedObject) {
 
 TEST(LibDeps, SharedOnlyAndMissing) {
   TempDir t;
-  t.touch("d/libbar.so");
+  t.write("d/libbar.so");
   auto shared = resolveLibrary("bar", {}, {t.path + "/d"});
   EXPECT_EQ(shared.kind, LibraryResolution::Kind::Shared);
   EXPECT_EQ(shared.path, t.path + "/d/libbar.so");
@@ -70,7 +59,7 @@ TEST(LibDeps, SystemDirsIncludeDebianMultiarch) {
 
 TEST(LibDeps, RefusalNamesEverySearchedDirAndTheFix) {
   TempDir t;
-  t.touch("d/libonlyso.so");
+  t.write("d/libonlyso.so");
   LinkPlan plan;
   plan.python.version = "3.11";
   plan.python.linkLibs = {"expat", "z"};

@@ -1,5 +1,6 @@
 // oxcc link's planning passes (driver/link/passes.h) over plain data: each
 // decision checked on a LinkPlan, with no store, no toolchain and no link.
+#include "temp_dir.h"
 #include "fs.h"
 #include "link/passes.h"
 #include "store.h"
@@ -10,6 +11,7 @@
 #include <cstdlib>
 
 using namespace oxcc;
+using oxcc::test::TempDir;
 
 namespace {
 
@@ -21,14 +23,6 @@ PlannedExtension extension(const std::string &module, const std::string &target 
   return e;
 }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/oxcc-passes-test-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
 
 } // namespace
 

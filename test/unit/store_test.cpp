@@ -1,4 +1,5 @@
 // The store: layout, atomic writes, module names, concurrent writers.
+#include "temp_dir.h"
 #include "fs.h"
 #include "record.h"
 #include "store.h"
@@ -9,16 +10,9 @@
 #include <unistd.h>
 
 using namespace oxcc;
+using oxcc::test::TempDir;
 
 namespace {
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char t[] = "/tmp/oxcc-store-test-XXXXXX";
-    path = mkdtemp(t);
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-};
 } // namespace
 
 TEST(Store, CreatesLayoutAndRefusesOtherVersions) {
