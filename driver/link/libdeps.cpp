@@ -4,6 +4,7 @@
 #include "plan.h"
 #include "process.h"
 #include "shared_deps.h"
+#include "static_deps.h"
 
 #include <set>
 
@@ -39,6 +40,11 @@ void addDir(std::vector<std::string> &dirs, std::set<std::string> &seen, const s
   // and /usr/lib/x86_64-linux-gnu count once.
   std::string real = realPath(dir);
   if (!real.empty() && seen.insert(real).second) dirs.push_back(real);
+}
+
+// "foo", or "xml2, whose archive needs -licuuc" for a transitive one.
+std::string via(const LibraryResolution &r) {
+  return r.neededBy.empty() ? r.name : r.neededBy + ", whose archive needs -l" + r.name;
 }
 
 std::string kindWord(LibKind k) {
@@ -128,11 +134,21 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
   std::vector<std::string> problems;
   plan.libraries.clear();
   plan.libraryDirs.clear();
+  // A cross target's archives are not described by the host's .pc or .so files.
+  bool hostLibraries = plan.python.target.find("musl") == std::string::npos;
+  StaticDeps staticDeps;
   for (auto &e : plan.extensions) {
     e.libraries.clear();
     e.libraryArchives.clear();
     std::set<std::string> archivesSeen;
-    for (const auto &name : e.record.libraries) {
+    // Its own -l names, then what each archive among them needs in turn
+    // (static_deps.h), breadth first, each name once.
+    std::vector<std::pair<std::string, std::string>> work; // name, the -l that needs it
+    std::set<std::string> queued;
+    for (const auto &name : e.record.libraries)
+      if (queued.insert(name).second) work.push_back({name, ""});
+    for (size_t w = 0; w < work.size(); ++w) {
+      const std::string name = work[w].first, neededBy = work[w].second;
       LibraryResolution r;
       if (auto c = e.capturedLibraryPaths.find(name); c != e.capturedLibraryPaths.end()) {
         // Found in the build tree when the extension linked, and stored
@@ -149,9 +165,18 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         if (!systemDirsRead) systemDirs = systemLibraryDirs(plan.tools.cc, plan.python.target), systemDirsRead = true;
         r = resolveLibrary(name, e.record.libraryDirs, systemDirs);
       }
+      r.neededBy = neededBy;
       switch (r.kind) {
       case LibKind::Archive:
         if (archivesSeen.insert(r.path).second) e.libraryArchives.push_back(r.path);
+        if (hostLibraries && !r.captured) {
+          ArchiveNeeds needs = staticDeps.needs(name, r.path);
+          r.needsFrom = needs.from;
+          for (const auto &n : needs.names) {
+            r.needs.push_back(n);
+            if (queued.insert(n).second) work.push_back({n, name});
+          }
+        }
         break;
       case LibKind::Provided:
         // Left to the final link, which has them anyway (-lm twice is harmless).
@@ -167,7 +192,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
           e.keptShared = true;
           break;
         }
-        std::string p = "module " + e.record.module + " links -l" + name + ", which exists only as "
+        std::string p = "module " + e.record.module + " links -l" + via(r) + ", which exists only as "
                         "a shared library (" + r.path + "); no lib" + name + ".a in:";
         for (const auto &d : r.searched) p += "\n    " + d;
         p += musl ? "\n  fix: install or build a static lib" + name + ".a for the target (a static "
@@ -180,7 +205,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         break;
       }
       case LibKind::Missing: {
-        std::string p = "module " + e.record.module + " links -l" + name +
+        std::string p = "module " + e.record.module + " links -l" + via(r) +
                         ", but neither lib" + name + ".a nor lib" + name + ".so is in:";
         bool goneDir = false;
         for (const auto &d : r.searched) {
@@ -232,6 +257,12 @@ std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
         s += " " + r.path + (r.captured ? " (stored from its build tree at the extension's link;"
                                           " linked into "
                                         : " (linked into ") + e.record.module + ")";
+      if (!r.neededBy.empty()) s += " [needed by -l" + r.neededBy + "]";
+      if (!r.needs.empty()) {
+        s += "; needs";
+        for (const auto &n : r.needs) s += " -l" + n;
+        s += " (" + r.needsFrom + ")";
+      }
       if (r.kind == LibKind::Provided) s += " (by the distribution or the C toolchain; final link)";
       // resolveLibraryDeps decided: a shared-only library keeps its
       // extension shared (and packs the library) where that is allowed.

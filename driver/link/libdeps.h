@@ -28,6 +28,9 @@ struct LibraryResolution {
   std::string path;
   std::vector<std::string> searched; // directories looked in, in order
   bool captured = false; // path is the copy stored at the extension's link (build-local)
+  std::string neededBy;  // "" for the extension's own -l; else the -l whose archive needs it
+  std::vector<std::string> needs; // an archive's own dependencies (static_deps.h)
+  std::string needsFrom;          // where they were learnt
 };
 
 // The directories the target's linker searches by default: what

@@ -12,7 +12,9 @@
 #      inside the binary with the same counts as under /usr/bin/python3;
 #   2. two extensions linking two different versions of one static library
 #      (same symbols) in one binary: each keeps its own;
-#   3. a library that exists only as a .so: refused with every searched
+#   3. -lxml2, whose static archive needs ICU and liblzma (pkg-config
+#      --static): linked with them, answering as under python3;
+#   4. a library that exists only as a .so: refused with every searched
 #      directory and the fix (--allow-shared-deps: shared_deps_test.sh).
 # Needs libxxhash-dev, libffi-dev, python3-pytest, python3-pycparser.
 # OXCC_KEEP_TMP=1 keeps the temp dir for debugging.
@@ -250,7 +252,34 @@ else
   fail "two versions of one library" "link or run failed" "$t/xdv-link.log"
 fi
 
-# 3. Only libshonly.so exists: refused.
+# 3. A library whose static archive needs others: -lxml2 brings ICU,
+# liblzma (pkg-config --static), and the binary holds no shared libxml2.
+xml_check='import xmlish._xml as x
+doc = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><caf\xe9/>".encode("latin-1")
+print(x.root(doc), x.root(b"<a><b/></a>"), x.root(b"<unclosed>"))'
+mkdir -p "$t/xmlish"
+if (cp -a "$here/fixtures/xmlish" "$t/xmlish/src" && cd "$t/xmlish/src" &&
+    timeout "$step_timeout" "$oxcc" run -- "$py" -m pip wheel --no-deps --no-build-isolation --no-index \
+      -w "$t/xmlish/wheel" .) > "$t/xmlish/build.log" 2>&1; then
+  wx=$(echo "$t"/xmlish/wheel/*.whl)
+  mkdir -p "$t/xmlish/site" && (cd "$t/xmlish/site" && "$py" -m zipfile -e "$wx" .)
+  ref=$(cd "$t" && PYTHONPATH=$t/xmlish/site "$py" -c "$xml_check" 2>&1) || true
+  "$oxcc" link --explain -o "$t/app-xml" --wheel "$wx" > "$t/xmlish/explain.log" 2>&1 || true
+  if "$oxcc" link -o "$t/app-xml" --wheel "$wx" > "$t/xmlish/link.log" 2>&1 &&
+     [[ $ref == "café a None" && $("$t/app-xml" -c "$xml_check" 2>&1) == "$ref" ]] &&
+     ! ldd "$t/app-xml" | grep -qE 'libxml2|libicu|liblzma' &&
+     grep -q -- "-lxml2: archive .*needs -licui18n -licuuc -licudata -lz -llzma -lm (pkg-config libxml-2.0 --static)" "$t/xmlish/explain.log" &&
+     grep -q -- "-licuuc: archive .*\[needed by -lxml2\]" "$t/xmlish/explain.log"; then
+    pass "-lxml2 with what its archive needs (ICU, liblzma: pkg-config --static), no shared libxml2 ($ref)"
+  else
+    fail "-lxml2 and its static dependencies" "python3: '$ref'" "$t/xmlish/link.log"
+    sed 's/^/    /' "$t/xmlish/explain.log" | head -12
+  fi
+else
+  fail "xmlish wheel through oxcc" "build failed (libxml2-dev installed?)" "$t/xmlish/build.log"
+fi
+
+# 4. Only libshonly.so exists: refused.
 make_lib "$t/libs/so" shonly 7 shared
 if ws=$(small_wheel shonly_pkg shonly "$t/libs/so"); then
   if "$oxcc" link -o "$t/app-so" --wheel "$ws" >"$t/so-refused.log" 2>&1; then

@@ -1,0 +1,93 @@
+#include "static_deps.h"
+
+#include "fs.h"
+#include "packed_resources.h"
+#include "process.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+namespace oxcc {
+
+namespace {
+
+// The directories pkg-config searches: PKG_CONFIG_PATH, then its own list.
+std::vector<std::string> pkgConfigDirs() {
+  std::vector<std::string> dirs;
+  auto split = [&](const std::string &list) {
+    std::stringstream in(list);
+    for (std::string d; std::getline(in, d, ':');)
+      if (!d.empty()) dirs.push_back(d);
+  };
+  if (const char *p = std::getenv("PKG_CONFIG_PATH"); p && *p) split(p);
+  std::string out, pc = findOnPath("pkg-config");
+  if (!pc.empty() && captureOutput({pc, {"pkg-config", "--variable", "pc_path", "pkg-config"}}, out))
+    split(out.substr(0, out.find('\n')));
+  return dirs;
+}
+
+// The -l names of a .pc file's "Libs:" line (its own libraries).
+std::vector<std::string> libsLine(const std::string &text) {
+  std::vector<std::string> names;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("Libs:")) continue;
+    std::stringstream words(line.substr(5));
+    for (std::string w; words >> w;)
+      if (w.starts_with("-l") && w.size() > 2) names.push_back(w.substr(2));
+  }
+  return names;
+}
+
+// libpng16.so.16 -> png16; "" for a name that is not lib*.so*.
+std::string libraryName(const std::string &soname) {
+  if (!soname.starts_with("lib")) return "";
+  size_t so = soname.find(".so");
+  return so == std::string::npos ? "" : soname.substr(3, so - 3);
+}
+
+} // namespace
+
+void StaticDeps::index() {
+  indexed_ = true;
+  for (const auto &dir : pkgConfigDirs())
+    for (const auto &file : listDir(dir)) {
+      if (!file.ends_with(".pc")) continue;
+      std::string err;
+      auto text = readFile(dir + "/" + file, err);
+      if (!text) continue;
+      for (const auto &name : libsLine(*text))
+        packageOf_.emplace(name, file.substr(0, file.size() - 3)); // the first dir wins
+    }
+}
+
+ArchiveNeeds StaticDeps::needs(const std::string &name, const std::string &archive) {
+  ArchiveNeeds out;
+  if (!indexed_) index();
+  auto add = [&](const std::string &n) {
+    if (!n.empty() && n != name && std::find(out.names.begin(), out.names.end(), n) == out.names.end())
+      out.names.push_back(n);
+  };
+  if (auto it = packageOf_.find(name); it != packageOf_.end()) {
+    std::string text, pc = findOnPath("pkg-config");
+    if (!pc.empty() &&
+        captureOutput({pc, {"pkg-config", "--static", "--libs-only-l", it->second}}, text)) {
+      std::stringstream words(text);
+      for (std::string w; words >> w;)
+        if (w.starts_with("-l")) add(w.substr(2));
+      out.from = "pkg-config " + it->second + " --static";
+      return out;
+    }
+  }
+  std::string so = dirName(archive) + "/lib" + name + ".so", err;
+  auto bytes = readFile(realPath(so).empty() ? so : realPath(so), err);
+  if (!bytes || !oxrt::checkSharedObject(*bytes).empty()) return out;
+  auto dyn = oxrt::readDynamicNames(*bytes, err);
+  if (!dyn) return out;
+  for (const auto &needed : dyn->needed) add(libraryName(needed));
+  out.from = "DT_NEEDED of " + so;
+  return out;
+}
+
+} // namespace oxcc

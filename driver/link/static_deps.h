@@ -1,0 +1,36 @@
+// What a static archive needs besides itself. A shared library records its
+// dependencies (DT_NEEDED); an archive does not, so a -lfoo that resolves
+// to libfoo.a must bring what libfoo.so would have loaded, or the link
+// fails with undefined symbols (libxml2.a needs ICU, liblzma and libz;
+// libfreetype.a needs libpng16 and brotli). Two sources, in this order:
+//  - pkg-config --static: the .pc file whose Libs name -lfoo, and the -l
+//    names its static link line adds (libxml-2.0 for -lxml2);
+//  - else the DT_NEEDED entries of libfoo.so beside the archive, as names
+//    (libpng16.so.16 -> png16).
+// For the host's libraries only: a cross target's archives are not
+// described by the host's .pc files or .so files.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace oxcc {
+
+struct ArchiveNeeds {
+  std::vector<std::string> names; // -l names, in the order the source gives them
+  std::string from;               // "pkg-config libxml-2.0 --static", "DT_NEEDED of PATH", ""
+};
+
+class StaticDeps {
+public:
+  // NAME as in -lNAME; ARCHIVE the libNAME.a it resolved to.
+  ArchiveNeeds needs(const std::string &name, const std::string &archive);
+
+private:
+  bool indexed_ = false;
+  std::map<std::string, std::string> packageOf_; // -l name -> .pc package
+  void index();
+};
+
+} // namespace oxcc
