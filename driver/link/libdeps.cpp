@@ -6,6 +6,8 @@
 #include "shared_deps.h"
 #include "static_deps.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace oxcc {
@@ -55,6 +57,36 @@ std::string kindWord(LibKind k) {
   case LibKind::Missing: return "missing";
   }
   return "missing";
+}
+
+// One copy of a library per binary, as a normal install has one libfoo.so:
+// an archive (the same file, so the same content: stored ones are named by
+// their sha256) that several built-in extensions link goes into the final
+// link once, and they all resolve against it (lxml.etree and
+// lxml.objectify hand each other libxml2 documents; two copies would mean
+// two sets of libxml2's globals). An archive only one extension links stays
+// in its partial link, localized with it: different versions of a library
+// in different extensions cannot clash. Kept-shared extensions keep theirs.
+void shareCommonArchives(LinkPlan &plan) {
+  std::map<std::string, int> users;
+  for (const auto &e : plan.extensions)
+    if (!e.keptShared)
+      for (const auto &a : e.libraryArchives) ++users[a];
+  plan.sharedArchives.clear();
+  for (auto &e : plan.extensions) {
+    if (e.keptShared) continue;
+    std::vector<std::string> own;
+    for (const auto &a : e.libraryArchives) {
+      if (users[a] < 2) {
+        own.push_back(a);
+      } else if (std::find(plan.sharedArchives.begin(), plan.sharedArchives.end(), a) ==
+                 plan.sharedArchives.end()) {
+        plan.sharedArchives.push_back(a);
+      }
+    }
+    e.libraryArchives = own;
+    for (auto &r : e.libraries) r.sharedBy = r.kind == LibKind::Archive ? users[r.path] : 0;
+  }
 }
 
 } // namespace
@@ -227,6 +259,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
       e.libraries.push_back(std::move(r));
     }
   }
+  shareCommonArchives(plan);
   bool anyShared = false;
   for (const auto &e : plan.extensions) anyShared |= e.keptShared;
   if (anyShared) {
@@ -253,7 +286,10 @@ std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
     s += "\n";
     for (const auto &r : e.libraries) {
       s += "  -l" + r.name + ": " + kindWord(r.kind);
-      if (r.kind == LibKind::Archive)
+      if (r.kind == LibKind::Archive && r.sharedBy > 1)
+        s += " " + r.path + " (shared by " + std::to_string(r.sharedBy) +
+             " extensions: linked once, in the final link)";
+      else if (r.kind == LibKind::Archive)
         s += " " + r.path + (r.captured ? " (stored from its build tree at the extension's link;"
                                           " linked into "
                                         : " (linked into ") + e.record.module + ")";

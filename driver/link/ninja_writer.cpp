@@ -185,6 +185,7 @@ std::string generateArchiveScript(const LinkPlan &plan) {
   std::string s = "CREATE " + plan.options.output + ".tmp\n";
   s += "ADDMOD exports.o\nADDMOD resources.o\n";
   for (const auto &e : plan.extensions) s += "ADDMOD " + extObject(e) + "\n";
+  for (const auto &a : plan.sharedArchives) s += "ADDLIB " + a + "\n";
   s += "ADDLIB " + plan.python.staticLib + "\n";
   s += "ADDLIB " + plan.tools.runtimeLib + "\n";
   s += "ADDLIB " + plan.tools.formatLib + "\n";
@@ -367,7 +368,9 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
          "  command = rm -f $out.tmp && ar -M < $script && mv -f $out.tmp $out\n"
          "  description = LIBRARY $out\n\n";
     n += "build exports.o: cxx exports.cpp\n";
-    n += "build " + ninjaPath(o.output) + ": library exports.o resources.o" + objects + " | " +
+    std::string shared;
+    for (const auto &a : plan.sharedArchives) shared += ninjaPath(a) + " ";
+    n += "build " + ninjaPath(o.output) + ": library exports.o resources.o" + objects + " | " + shared +
          ninjaPath(plan.python.staticLib) + " " + ninjaPath(t.runtimeLib) + " " +
          ninjaPath(t.formatLib) + " library.mri\n";
     n += "  script = library.mri\n";
@@ -380,6 +383,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   for (const auto &l : plan.python.linkLibs) libs += " " + shellWord(l);
   for (const auto &a : plan.linkArgs) libs += " " + shellWord(a);
   if (!library) {
+    for (const auto &a : plan.sharedArchives) objects += " " + ninjaPath(a);
     n += "build " + ninjaPath(o.output) + ": link main.o resources.o" + objects + " " +
          ninjaPath(t.runtimeLib) + " " + ninjaPath(t.formatLib) + " " +
          ninjaPath(plan.python.staticLib) + " | " + ninjaPath(t.ldDir + "/ld.lld") + "\n";

@@ -107,6 +107,9 @@ struct LinkPlan {
   // order): what is not linked into an extension (libdeps.h).
   std::vector<std::string> libraries;
   std::vector<std::string> libraryDirs;
+  // Archives several built-in extensions link: in the final link once,
+  // shared by them (libdeps.cpp), as one libfoo.so is in a normal install.
+  std::vector<std::string> sharedArchives;
   std::vector<SharedDependency> sharedDependencies; // dependency order: needed ones first
   std::string libraryError; // --explain: what resolveLibraryDeps refused (else the link stops)
   bool cxx = false;                         // any C++ extension
