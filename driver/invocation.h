@@ -3,6 +3,8 @@
 // every later stage. Nothing after parsing looks at argv again.
 #pragma once
 
+#include "stats.h"
+
 #include <string>
 #include <vector>
 
@@ -34,6 +36,7 @@ struct Invocation {
   bool cxxDriver = false;  // invoked as oxc++ (the C++ driver)
   bool dryRun = false;     // -###: print what would run, run nothing real
   std::string whyUnknown;  // for Kind::Unknown: the reason, shown by -###
+  Outcome unknownOutcome = Outcome::kCount; // for Kind::Unknown: the same, counted (stats.h)
 
   // The real compiler's argv, oxcc's own tags removed, otherwise untouched
   // (response files are NOT expanded here: the compiler reads them itself).

@@ -77,6 +77,7 @@ Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver)
   if (hasResponseFile &&
       !llvm::cl::ExpandResponseFiles(saver, llvm::cl::TokenizeGNUCommandLine, argv)) {
     inv.whyUnknown = "a response file could not be read";
+    inv.unknownOutcome = Outcome::ResponseFileUnreadable;
     return inv;
   }
 
@@ -91,6 +92,7 @@ Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver)
                                                  missingIndex, missingCount, 0, excluded);
   if (missingCount) {
     inv.whyUnknown = std::string("option ") + argv[missingIndex] + " is missing its value";
+    inv.unknownOutcome = Outcome::OptionMissingValue;
     return inv;
   }
 
@@ -153,8 +155,12 @@ Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver)
   // Decide the kind. Order matters: it is the order in which gcc picks the
   // last stage to run (-E before -S before -c before link).
   if (inv.inputs.empty()) {
-    if (query) inv.kind = Kind::Query;
-    else inv.whyUnknown = "no input files";
+    if (query) {
+      inv.kind = Kind::Query;
+    } else {
+      inv.whyUnknown = "no input files";
+      inv.unknownOutcome = Outcome::NoInputFiles;
+    }
   } else if (preprocess || dependOnly) {
     inv.kind = Kind::Preprocess;
   } else if (syntaxOnly) {
@@ -162,14 +168,18 @@ Invocation parseInvocation(const std::vector<std::string> &args, bool cxxDriver)
   } else if (asmOnly) {
     inv.kind = Kind::AssembleOnly;
   } else if (compileOnly) {
-    if (sources > 1 && !inv.output.empty())
+    if (sources > 1 && !inv.output.empty()) {
       inv.whyUnknown = "-o with -c and several sources (the compiler rejects it)";
-    else if (sources == 0)
+      inv.unknownOutcome = Outcome::SeveralSourcesWithOutput;
+    } else if (sources == 0) {
       inv.whyUnknown = "-c without a source file";
-    else
+      inv.unknownOutcome = Outcome::CompileWithoutSource;
+    } else {
       inv.kind = Kind::Compile;
+    }
   } else if (partial) {
     inv.whyUnknown = "partial link (-r)";
+    inv.unknownOutcome = Outcome::PartialLink;
   } else if (shared) {
     inv.kind = Kind::LinkShared;
   } else if (sources > 0) {

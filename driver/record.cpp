@@ -12,6 +12,7 @@ namespace oxcc {
 
 bool recordCompile(RecordContext &ctx, std::string &error) {
   const Invocation &inv = ctx.inv;
+  ctx.outcome = Outcome::ObjectRecorded;
   for (const auto &[source, object] : inv.objects) {
     // /dev/null, a pipe, or a file the compiler did not write: nothing to keep.
     if (!isRegularFile(object)) continue;
@@ -20,6 +21,7 @@ bool recordCompile(RecordContext &ctx, std::string &error) {
     // LTO bitcode and non-ELF targets cannot carry the section; skip them.
     if (!elf::isElf64(*bytes)) {
       ctx.warnings.push_back(object + " is not an ELF64 object; not recorded");
+      ctx.outcome = Outcome::NotElfObject;
       continue;
     }
     std::string id = sha256Hex(*bytes);
@@ -105,6 +107,7 @@ bool storeForeignInput(RecordContext &ctx, const std::string &path, const std::s
 
 bool recordLink(RecordContext &ctx, std::string &error) {
   const Invocation &inv = ctx.inv;
+  ctx.outcome = Outcome::SharedLibrary;
   if (!isRegularFile(inv.output)) return true;
   auto so = readFile(inv.output, error);
   if (!so) return false;
@@ -115,6 +118,7 @@ bool recordLink(RecordContext &ctx, std::string &error) {
     if (sym.starts_with("PyInit_")) inits.push_back(sym);
   bool suffix = hasExtensionSuffix(inv.output);
   if (inits.empty() && !suffix) return true; // an ordinary shared library
+  ctx.outcome = Outcome::RecordFailed;         // until it is stored
 
   ExtensionRecord ext;
   ext.output = absolutePath(inv.output);
@@ -216,7 +220,9 @@ bool recordLink(RecordContext &ctx, std::string &error) {
   if (!compileLinkSources(ctx, ext, error) || !captureBuildLocalLibraries(ctx, ext, error))
     return false;
   runRecordExtension(inv, ext);
-  return ctx.store.putExtension(ext, error);
+  if (!ctx.store.putExtension(ext, error)) return false;
+  ctx.outcome = Outcome::ExtensionRecorded;
+  return true;
 }
 
 } // namespace oxcc

@@ -3,6 +3,7 @@
 
 #include "invocation.h"
 #include "records.h"
+#include "stats.h"
 #include "store.h"
 
 #include <string>
@@ -17,6 +18,7 @@ struct RecordContext {
   std::string target;   // its triple
   std::string cwd;
   std::vector<std::string> warnings; // said once the call is done
+  Outcome outcome = Outcome::RecordFailed; // what recording came to (stats.h)
 };
 
 // After a successful compile: store each object the compiler wrote and add

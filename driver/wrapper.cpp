@@ -61,6 +61,18 @@ static bool mayRecordOrPlan(const std::vector<std::string> &args) {
   return false;
 }
 
+// Why a call that records nothing was passed through (oxcc list --stats).
+static Outcome passThroughOutcome(const Invocation &inv, bool read) {
+  if (!read) return envFlag("OXCC_DISABLE") ? Outcome::Disabled : Outcome::NoCompileOrLink;
+  switch (inv.kind) {
+  case Kind::Preprocess: return Outcome::Preprocess;
+  case Kind::AssembleOnly: return Outcome::AssembleOnly;
+  case Kind::Query: return Outcome::Query;
+  case Kind::LinkExe: return Outcome::ProgramLink;
+  default: return inv.unknownOutcome;
+  }
+}
+
 int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   bool cxxDriver = invokedAs == "oxc++" || invokedAs.ends_with("++");
   bool strict = envFlag("OXCC_STRICT");
@@ -109,16 +121,23 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   }
 
   // Nothing to record (probes, queries, preprocessing, anything unclear):
-  // become the compiler, so its behaviour is exactly its own.
+  // become the compiler, so its behaviour is exactly its own. Counted first
+  // (oxcc list --stats), in a store that already exists.
   bool records = inv.kind == Kind::Compile || inv.kind == Kind::LinkShared;
-  if (!records) execCommand(cmd);
+  if (!records) {
+    countOutcome(Store::defaultRoot(), passThroughOutcome(inv, read));
+    execCommand(cmd);
+  }
 
   int status = spawnAndWait(cmd, error);
   if (status < 0) {
     fprintf(stderr, "oxcc: error: %s\n", error.c_str());
     return 127;
   }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) exitLike(status);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    countOutcome(Store::defaultRoot(), Outcome::CompilerFailed);
+    exitLike(status);
+  }
 
   // Record what it made. oxcc's own failure never fails the build unless
   // OXCC_STRICT=1: the compiler's output is already in place and valid.
@@ -133,6 +152,7 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
     ok = inv.kind == Kind::Compile ? recordCompile(ctx, error) : recordLink(ctx, error);
   }
   for (const auto &w : ctx.warnings) fprintf(stderr, "oxcc: warning: %s\n", w.c_str());
+  countOutcome(store.root(), ok ? ctx.outcome : Outcome::RecordFailed);
   if (!ok) {
     fprintf(stderr, "oxcc: %s: %s%s\n", strict ? "error" : "warning", error.c_str(),
             strict ? "" : " (not recorded; the build goes on; OXCC_STRICT=1 makes this an error)");

@@ -161,6 +161,7 @@ int apiSet(oxcc_call *c, const char *key, const char *value) {
       else if (k == "kind" && std::string_view(value) == "unknown") {
         c->inv->kind = Kind::Unknown;
         c->inv->whyUnknown = "passed through by plugin " + c->plugin->name;
+        c->inv->unknownOutcome = Outcome::ByPlugin;
       } else return -1;
       return 0;
     }

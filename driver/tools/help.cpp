@@ -39,6 +39,7 @@ Subcommands:
                                 cross-builds: T's compiler and the headers of
                                 T's distribution (oxcc python build --target T)
   oxcc list [--json]            the recorded extension modules (newest build of each)
+  oxcc list --stats [--json]    what the builds recorded, and why the other calls did not
   oxcc link -o APP [--wheel W]... [--module M]... [--all] [--pure DIR]... [-m MOD[:FUNC]]
                                 one executable: the extensions as built-ins, the stdlib
                                 and Python code embedded (oxcc link --help for all options)

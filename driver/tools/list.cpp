@@ -1,6 +1,7 @@
 // oxcc list: the extension modules the store holds, newest build of each.
 #include "fs.h"
 #include "store.h"
+#include "stats.h"
 #include "tools.h"
 
 #include <cstdio>
@@ -86,13 +87,39 @@ static void printTable(const std::vector<ExtensionRecord> &exts) {
   }
 }
 
+// --stats: what the builds into this store recorded, and why each call that
+// recorded nothing did not (stats.h), as ccache -s does.
+static void printStats(const std::string &root, bool json) {
+  std::vector<uint64_t> counts = readOutcomes(root);
+  if (json) {
+    printf("{\"schema\": \"oxcc-stats/1\", \"store\": %s, \"calls\": {", jsonString(root).c_str());
+    for (size_t i = 0; i < counts.size(); ++i)
+      printf("%s%s: %llu", i ? ", " : "", jsonString(outcomeName(Outcome(i))).c_str(),
+             (unsigned long long)counts[i]);
+    printf("}}\n");
+    return;
+  }
+  uint64_t total = 0;
+  for (auto c : counts) total += c;
+  printf("compiler calls through oxcc into %s: %llu\n", root.c_str(), (unsigned long long)total);
+  for (size_t i = 0; i < counts.size(); ++i)
+    if (counts[i])
+      printf("  %-28s %8llu  %s\n", outcomeName(Outcome(i)), (unsigned long long)counts[i],
+             outcomeMeaning(Outcome(i)));
+}
+
 int toolList(const Args &args) {
-  bool json = false;
+  bool json = false, stats = false;
   for (const auto &a : args) {
     if (a == "--json") json = true;
-    else return fail(2, "oxcc list: unknown option '" + a + "' (usage: oxcc list [--json])");
+    else if (a == "--stats") stats = true;
+    else return fail(2, "oxcc list: unknown option '" + a + "' (usage: oxcc list [--json] [--stats])");
   }
   Store store(Store::defaultRoot());
+  if (stats) {
+    printStats(store.root(), json);
+    return 0;
+  }
   std::vector<ExtensionRecord> exts;
   std::vector<std::string> errors;
   if (fileExists(store.root())) {

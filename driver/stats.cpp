@@ -1,0 +1,100 @@
+#include "stats.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <string_view>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace oxcc {
+
+namespace {
+
+struct Row {
+  const char *name, *meaning;
+};
+constexpr Row kRows[] = {
+    {"object_recorded", "compiles whose objects were stored"},
+    {"extension_recorded", "shared links of Python extensions, recorded"},
+    {"no_compile_or_link", "calls with no -c or -shared (probes, queries, program links), passed through unread"},
+    {"preprocess", "preprocessing (-E, -M, -MM), passed through"},
+    {"assemble_only", "-S, passed through"},
+    {"query", "queries (--version, -print-*, -fsyntax-only), passed through"},
+    {"program_link", "links of executables, passed through"},
+    {"shared_library", "shared links that are not Python extensions, not recorded"},
+    {"compiler_failed", "calls the compiler failed: nothing to record"},
+    {"disabled", "calls with OXCC_DISABLE set, passed through"},
+    {"response_file_unreadable", "an @file oxcc could not read: passed through untouched"},
+    {"option_missing_value", "an option missing its value: passed through untouched"},
+    {"no_input_files", "no input files: passed through untouched"},
+    {"several_sources_with_output", "-o with -c and several sources (the compiler rejects it)"},
+    {"compile_without_source", "-c without a source file: passed through untouched"},
+    {"partial_link", "partial links (-r): passed through untouched"},
+    {"by_plugin", "passed through by a plugin's classify hook"},
+    {"not_elf_object", "objects that are not ELF64 (LTO bitcode?): not recorded, warned"},
+    {"record_failed", "oxcc could not record (see its warning): not recorded"},
+};
+static_assert(sizeof kRows / sizeof kRows[0] == size_t(Outcome::kCount));
+
+// The stats file: one "name count" line per outcome, in kRows order.
+std::vector<uint64_t> parse(std::string_view text) {
+  std::vector<uint64_t> counts(size_t(Outcome::kCount), 0);
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    size_t space = line.find(' ');
+    if (space == std::string_view::npos) continue;
+    for (size_t i = 0; i < counts.size(); ++i)
+      if (line.substr(0, space) == kRows[i].name)
+        counts[i] = std::strtoull(std::string(line.substr(space + 1)).c_str(), nullptr, 10);
+  }
+  return counts;
+}
+
+std::string readAll(int fd) {
+  std::string text;
+  char buf[4096];
+  ssize_t n;
+  off_t at = 0;
+  while ((n = pread(fd, buf, sizeof buf, at)) > 0) text.append(buf, size_t(n)), at += n;
+  return text;
+}
+
+} // namespace
+
+const char *outcomeName(Outcome o) { return kRows[size_t(o)].name; }
+const char *outcomeMeaning(Outcome o) { return kRows[size_t(o)].meaning; }
+
+void countOutcome(const std::string &storeRoot, Outcome o) {
+  if (o >= Outcome::kCount) return;
+  // Only into a store that exists: counting is no reason to create one.
+  int fd = open((storeRoot + "/stats").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  if (flock(fd, LOCK_EX) == 0) {
+    std::vector<uint64_t> counts = parse(readAll(fd));
+    ++counts[size_t(o)];
+    std::string text;
+    for (size_t i = 0; i < counts.size(); ++i)
+      if (counts[i]) text += std::string(kRows[i].name) + " " + std::to_string(counts[i]) + "\n";
+    // Same or longer than before (counts only grow): no truncation needed,
+    // and a reader never sees a shorter file.
+    if (pwrite(fd, text.data(), text.size(), 0) == ssize_t(text.size()))
+      (void)ftruncate(fd, off_t(text.size()));
+  }
+  close(fd); // releases the lock
+}
+
+std::vector<uint64_t> readOutcomes(const std::string &storeRoot) {
+  int fd = open((storeRoot + "/stats").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::vector<uint64_t>(size_t(Outcome::kCount), 0);
+  flock(fd, LOCK_SH);
+  std::string text = readAll(fd);
+  close(fd);
+  return parse(text);
+}
+
+} // namespace oxcc
