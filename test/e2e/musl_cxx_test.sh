@@ -20,9 +20,12 @@ check() { # check DESCRIPTION COMMAND...
   if out=$("$@" 2>&1); then echo "PASS $what"
   else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
 }
+# Runs a program in an empty root: a user namespace, or chroot as root.
+root_run=$here/../../utils/in-empty-root
+"$root_run" --check > /dev/null || exit 77
 in_empty_root() { # in_empty_root APP: runs APP as /app in a root holding nothing else
   local root=$tmp/root-$(basename "$1")
-  mkdir -p "$root" && cp "$1" "$root/app" && "$here/../../utils/in-empty-root" "$root" /app
+  mkdir -p "$root" && cp "$1" "$root/app" && "$root_run" "$root" /app
 }
 
 check "c++ answers the musl triple" bash -c "[[ \$('$target/c++' -dumpmachine) == x86_64-linux-musl ]]"
@@ -33,7 +36,7 @@ check "static link, lld (oxcc-ld)" "$target/c++" -static -B"$bin/../libexec/oxcc
 for app in bfd lld; do
   check "$app: file says statically linked" bash -c "file '$tmp/$app' | grep -q 'statically linked'"
   check "$app: no PT_INTERP, no NEEDED" bash -c "! readelf -lW '$tmp/$app' | grep -q INTERP && ! readelf -d '$tmp/$app' | grep -q NEEDED"
-  check "$app: runs in an empty root" bash -c "[[ \$($(declare -f in_empty_root); tmp='$tmp' in_empty_root '$tmp/$app') == 'cxx ok' ]]"
+  check "$app: runs in an empty root" bash -c "[[ \$($(declare -f in_empty_root); tmp='$tmp' root_run='$root_run' in_empty_root '$tmp/$app') == 'cxx ok' ]]"
 done
 check "a C++ shared object links (no libstdc++.so needed)" bash -c "
 printf '#include <string>\nextern \"C\" int parse(const char *s) { try { return std::stoi(s); } catch (...) { return -1; } }\n' > '$tmp/so.cpp' &&
