@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# numpy_test.sh OXCC_BIN_DIR [SUITE...]
+#
+# numpy 1.24.2 (../shared/thirdparty, see its README) built as pip builds an
+# sdist: from the tarball, in a temporary dir pip removes, through
+# `oxcc run -- pip wheel` (BLAS=None: its bundled lapack_lite). Its 19
+# extensions need what only that build dir held: SVML's assembly files on
+# _multiarray_umath's link line and the build_clib archives libnpymath.a and
+# libnpyrandom.a. `oxcc link` then makes one executable of numpy, pytest
+# and hypothesis, and numpy's own tests run inside it, copied out to disk
+# (pytest --import-mode=importlib), against the same tests run by
+# /usr/bin/python3 on the same wheel: the counts must be equal.
+#
+# SUITE: paths under numpy/ (default: the core subset CI runs, see
+# docs/reliability.md). The build (about 5 minutes of CPU) is cached in
+# $OXCC_CACHE/numpy-build/<key>, keyed by the tarball's sha256 and the
+# recording code (driver/, plugins/, distutils_shim/: their git tree ids,
+# plus any uncommitted change to them).
+# OXCC_KEEP_TMP=1 keeps the temp dir.
+set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+py=/usr/bin/python3
+dist=/usr/lib/python3/dist-packages
+(($# >= 1)) || { echo "usage: numpy_test.sh OXCC_BIN_DIR [SUITE...]" >&2; exit 2; }
+bin=$(cd "$1" && pwd)
+shift
+suites=("$@")
+((${#suites[@]})) || suites=(linalg/tests fft/tests random/tests core/tests/test_umath.py
+                            core/tests/test_multiarray.py)
+tarball=$repo/../shared/thirdparty/numpy-1.24.2.tar.gz
+if [[ ! -f $tarball ]]; then
+  echo "SKIP: $tarball is missing (../shared/thirdparty beside the repo)"
+  exit 77
+fi
+unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+# shellcheck source=report_lib.sh
+source "$here/report_lib.sh"
+source "$here/corpus_lib.sh" # count_passed
+e2e_workdir numpy
+step_timeout=1800
+
+# 1. The wheel and the store it was recorded in: cached by their inputs.
+key=$( { sha256sum < "$tarball"
+         git -C "$repo" rev-parse HEAD:driver HEAD:plugins HEAD:distutils_shim 2>/dev/null || date +%s%N
+         git -C "$repo" diff HEAD -- driver plugins distutils_shim 2>/dev/null; } | sha256sum | cut -c1-16)
+cached=$OXCC_CACHE/numpy-build/$key
+if [[ -f $cached/done ]]; then
+  pass "numpy wheel and store from the cache ($key)"
+else
+  nb=$t/nb
+  mkdir -p "$nb/tmp"
+  start=$(date +%s)
+  if (cd "$nb" && BLAS=None LAPACK=None ATLAS=None TMPDIR=$nb/tmp OXCC_STORE=$nb/store \
+      timeout "$step_timeout" "$bin/oxcc" run -- "$py" -m pip wheel -v --no-deps --no-build-isolation \
+      --no-index --no-cache-dir -w "$nb/wheel" "$tarball") > "$t/build.log" 2>&1; then
+    pass "oxcc run -- pip wheel numpy-1.24.2.tar.gz ($(($(date +%s) - start)) s)"
+  else
+    fail "oxcc run -- pip wheel numpy-1.24.2.tar.gz" "build failed" "$t/build.log"; finish
+  fi
+  # Whole or not at all: copied beside, then renamed into place.
+  mkdir -p "$OXCC_CACHE/numpy-build"
+  rm -rf "$cached.tmp.$$" && cp -a "$nb" "$cached.tmp.$$" && rm -rf "$cached.tmp.$$/tmp" &&
+    touch "$cached.tmp.$$/done" && rm -rf "$cached" && mv "$cached.tmp.$$" "$cached"
+fi
+export OXCC_STORE=$cached/store
+whl=$(compgen -G "$cached/wheel/numpy-1.24.2-*.whl" | head -n 1)
+n=$("$bin/oxcc" list --json | "$py" -c 'import json,sys; print(len([e for e in json.load(sys.stdin)["extensions"] if e["module"].startswith("numpy.")]))')
+if [[ $n == 19 ]]; then pass "19 numpy extensions recorded"; else fail "19 numpy extensions recorded" "$n recorded"; fi
+
+# 2. pytest, hypothesis and what they import, from Debian's dist-packages.
+pure=$t/pure
+mkdir -p "$pure"
+for e in _pytest pytest 'pytest-*.dist-info' py.py pluggy 'pluggy-*.egg-info' iniconfig \
+         'iniconfig-*.egg-info' packaging 'packaging-*.dist-info' attr attrs 'attrs-*.dist-info' \
+         hypothesis 'hypothesis-*.egg-info' _hypothesis_pytestplugin.py _hypothesis_ftz_detector.py \
+         sortedcontainers 'sortedcontainers-*.egg-info'; do
+  # shellcheck disable=SC2206 # the glob is meant
+  found=($dist/$e)
+  [[ -e ${found[0]} ]] || { fail "pure-Python dependencies" "no $dist/$e (utils/bootstrap installs python3-pytest python3-hypothesis)"; finish; }
+  cp -a "${found[@]}" "$pure/"
+done
+find "$pure" -name __pycache__ -prune -exec rm -rf {} +
+
+# 3. One executable.
+app=$t/numpy-app
+start=$(date +%s)
+if timeout "$step_timeout" "$bin/oxcc" link -o "$app" --wheel "$whl" --pure "$pure" > "$t/link.log" 2>&1; then
+  pass "oxcc link: numpy, pytest, hypothesis in $(du -m "$app" | cut -f1) MB ($(($(date +%s) - start)) s)"
+else
+  fail "oxcc link" "failed" "$t/link.log"; finish
+fi
+if "$app" -c '
+import sys, numpy as np
+mods = [m for m in sys.builtin_module_names if m.startswith("numpy.")]
+assert len(mods) == 19, mods
+assert np.__file__.startswith(sys.executable + "/"), np.__file__
+a = np.arange(12.0).reshape(3, 4)
+assert float(np.linalg.norm(a @ a.T)) > 0 and np.fft.fft(np.ones(4))[0] == 4
+print("numpy", np.__version__, "ok")' > "$t/smoke.log" 2>&1; then
+  pass "numpy runs as 19 built-ins ($(cat "$t/smoke.log"))"
+else
+  fail "numpy runs as 19 built-ins" "see log" "$t/smoke.log"
+fi
+
+# 4. The suites, python3 on the wheel against the binary, on the same copies.
+site=$t/site
+mkdir -p "$site" && (cd "$site" && "$py" -m zipfile -e "$whl" .)
+tests=$t/tests
+mkdir -p "$tests/numpy"
+cp "$site/numpy/conftest.py" "$tests/numpy/"
+paths=()
+for s in "${suites[@]}"; do
+  mkdir -p "$tests/numpy/$(dirname "$s")"
+  cp -a "$site/numpy/$s" "$tests/numpy/$(dirname "$s")/"
+  [[ -d $site/numpy/$s ]] || cp -a "$site/numpy/$(dirname "$s")/__init__.py" "$tests/numpy/$(dirname "$s")/" 2>/dev/null || true
+  paths+=("numpy/$s")
+done
+# Left out, in both runs: test_extending.py::test_cython compiles and loads
+# a Cython extension at run time (a static binary cannot load one; under
+# python3 here it fails as well: it looks for a `cython` command).
+deselect=(--deselect numpy/random/tests/test_extending.py::test_cython)
+run_suite() {  # LOG PYTHON...
+  local log=$1; shift
+  (cd "$tests" && timeout "$step_timeout" "$@" -m pytest -q -p no:cacheprovider \
+    --import-mode=importlib -o addopts= "${deselect[@]}" "${paths[@]}") > "$log" 2>&1 || true
+}
+run_suite "$t/python3.log" env PYTHONPATH="$site:$pure" "$py"
+run_suite "$t/app.log" "$app"
+# "7544 passed, 43 skipped, 4 xfailed": warnings (they differ by where
+# modules live) and the time left out.
+summary() {
+  grep -E '^(=+ )?[0-9]+ (passed|failed)' "$1" | tail -n 1 |
+    sed -E 's/=//g; s/ in [0-9.]+s.*//; s/, [0-9]+ warnings?//; s/^ *//; s/ *$//'
+}
+ref=$(summary "$t/python3.log")
+got=$(summary "$t/app.log")
+if [[ -n $ref && $ref == "$got" && $ref != *error* ]]; then
+  pass "numpy's own tests (${suites[*]}): inside the binary $got, as python3"
+else
+  fail "numpy's own tests (${suites[*]})" "python3: '${ref:-no summary}', binary: '${got:-no summary}'" "$t/app.log"
+  grep -E '^(FAILED|ERROR)' "$t/app.log" | head -20 | sed 's/^/    /' || true
+fi
+# numpy elides temporaries only when every C frame is the interpreter's:
+# with one base for the whole executable an extension's call would look
+# like the interpreter's, and numpy would overwrite an array in use.
+if [[ " ${suites[*]} " == *" core/tests/test_multiarray.py "* ]]; then
+  if grep -qE "^FAILED .*TestTemporaryElide" "$t/app.log"; then
+    fail "TestTemporaryElide inside the binary" "$(grep -E '^FAILED .*TestTemporaryElide' "$t/app.log" | head -3)"
+  else
+    pass "TestTemporaryElide passes inside the binary (dladdr tells extensions from the interpreter)"
+  fi
+fi
+finish
