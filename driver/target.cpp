@@ -20,10 +20,29 @@ std::string trim(std::string s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
+std::string knownTargets() {
+  std::string list = kHostTriple;
+  for (const auto &t : listDir(dirName(targetToolchainDir("x"))))
+    if (t != kHostTriple) list += ", " + t;
+  return list;
+}
+
+// The distribution's yaml named by OXCC_PYTHON, or "" when OXCC_PYTHON is
+// unset or names an interpreter (its meaning for `oxcc env`).
+std::string distributionFromEnv() {
+  std::string p = envOr("OXCC_PYTHON", "");
+  if (p.empty()) return "";
+  if (p.ends_with("/distribution.yaml") || p == "distribution.yaml") return absolutePath(p);
+  if (isRegularFile(p + "/distribution.yaml")) return absolutePath(p) + "/distribution.yaml";
+  return "";
+}
+
+} // namespace
+
 // The top-level scalar fields of distribution.yaml that wrapper mode needs,
 // read line by line: oxcc links no YAML parser (every compiler call pays
 // for what it loads). Values are plain scalars, maybe quoted.
-std::map<std::string, std::string> topLevelScalars(const std::string &text) {
+std::map<std::string, std::string> distributionScalars(const std::string &text) {
   std::map<std::string, std::string> out;
   size_t pos = 0;
   while (pos < text.size()) {
@@ -43,24 +62,6 @@ std::map<std::string, std::string> topLevelScalars(const std::string &text) {
   return out;
 }
 
-std::string knownTargets() {
-  std::string list = kHostTriple;
-  for (const auto &t : listDir(dirName(targetToolchainDir("x"))))
-    if (t != kHostTriple) list += ", " + t;
-  return list;
-}
-
-// The distribution's yaml named by OXCC_PYTHON, or "" when OXCC_PYTHON is
-// unset or names an interpreter (its meaning for `oxcc env`).
-std::string distributionFromEnv() {
-  std::string p = envOr("OXCC_PYTHON", "");
-  if (p.empty()) return "";
-  if (p.ends_with("/distribution.yaml") || p == "distribution.yaml") return absolutePath(p);
-  if (isRegularFile(p + "/distribution.yaml")) return absolutePath(p) + "/distribution.yaml";
-  return "";
-}
-
-} // namespace
 
 std::string distributionRoot() {
   std::string xdg = envOr("XDG_CACHE_HOME", envOr("HOME", "/tmp") + "/.cache");
@@ -97,7 +98,7 @@ bool findTargetDistribution(const std::string &triple, Target &target, std::stri
     return false;
   auto text = readFile(yaml, error);
   if (!text) return false;
-  auto fields = topLevelScalars(*text);
+  auto fields = distributionScalars(*text);
   if (fields["format"] != kDistributionFormat) {
     error = yaml + ": unknown format '" + fields["format"] + "' (this oxcc reads " + kDistributionFormat +
             "); " + build;

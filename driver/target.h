@@ -15,6 +15,7 @@
 // line of distribution.yaml).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ inline constexpr const char *kDistributionFormat = "oxcc-python-distribution/1";
 
 // ${OXCC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc}/python (docs/formats.md).
 std::string distributionRoot();
+
+// The top-level scalar fields of a distribution.yaml (target, cc, cxx,
+// include_dir, ...), read line by line without a YAML parser: wrapper mode
+// runs on every compiler call. For the plain block YAML `oxcc python build`
+// writes it agrees with link/distribution.cpp's yaml-cpp reader
+// (test/unit/distribution_test.cpp checks both on the same manifests).
+std::map<std::string, std::string> distributionScalars(const std::string &text);
 
 // The distribution.yaml that <root>/<triple>.current names (`oxcc python
 // build` writes it); false + an error naming the fix, `otherwise` appended

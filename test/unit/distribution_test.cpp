@@ -4,6 +4,7 @@
 #include "temp_dir.h"
 #include "fs.h"
 #include "link/distribution.h"
+#include "target.h"
 
 #include <cstdlib>
 #include <gtest/gtest.h>
@@ -92,6 +93,29 @@ TEST(Distribution, ParsesASampleManifest) {
   ASSERT_EQ(d.extensionModules.size(), 1u);
   EXPECT_EQ(d.extensionModules[0].path, "/dists/musl-3.11-abc/lib/ext/_testcapi.so");
   EXPECT_TRUE(d.dynloadDirs.empty()); // everything is built in: nothing to pack from disk
+}
+
+// The wrapper's line scanner (target.cpp, no YAML parser on the compiler
+// call path) and the link's yaml-cpp reader agree on the same manifests:
+// the sample, and the same with comments, single quotes and no quotes, as
+// a person editing one might leave it.
+TEST(Distribution, HotPathScannerAgreesWithTheYamlReader) {
+  std::string edited = kSample;
+  edited.replace(edited.find("target: \"x86_64-linux-musl\""), 27,
+                 "target: 'x86_64-linux-musl'  # edited by hand");
+  edited.replace(edited.find("include_dir: \"include/python3.11\""), 33,
+                 "include_dir: include/python3.11");
+  edited = "# a comment first\n" + edited;
+  for (const std::string &text : {std::string(kSample), edited}) {
+    Distribution d;
+    std::string error;
+    ASSERT_TRUE(parseDistribution(text, "/d/distribution.yaml", d, error)) << error;
+    auto scalars = distributionScalars(text);
+    EXPECT_EQ(scalars["target"], d.target);
+    EXPECT_EQ(scalars["python_version"], d.version);
+    EXPECT_EQ("/d/" + scalars["include_dir"], d.includeDir);
+    EXPECT_EQ(scalars["format"], "oxcc-python-distribution/1");
+  }
 }
 
 TEST(Distribution, RelativeManifestPathResolvesAgainstTheWorkingDirectory) {
