@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# pillow_test.sh OXCC_BIN_DIR
+#
+# Pillow 9.4.0 (Debian source package `pillow`, ../shared/corpus.txt) built
+# through `oxcc run -- pip wheel` with JPEG, JPEG 2000, zlib/PNG, FreeType,
+# WebP and XCB (LittleCMS off: Debian ships no liblcms2.a). Its extensions
+# link -ljpeg, -lopenjp2, -lfreetype, -lwebp, -lxcb, whose static archives
+# need more in turn (libfreetype.a: libpng16, brotli; libxcb.a: libXau,
+# libXdmcp), found through pkg-config --static. `oxcc link` makes one
+# executable of Pillow and pytest; ldd shows none of those libraries,
+# `python -m PIL` (pilinfo, which reads PIL._imaging.__file__) works, and
+# Pillow's own Tests/ pass inside it with python3's counts on the same
+# wheel (the same tests failing: codecs this build lacks).
+# OXCC_KEEP_TMP=1 keeps the temp dir.
+set -euo pipefail
+export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+py=/usr/bin/python3
+dist=/usr/lib/python3/dist-packages
+(($# == 1)) || { echo "usage: pillow_test.sh OXCC_BIN_DIR" >&2; exit 2; }
+bin=$(cd "$1" && pwd)
+unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+# shellcheck source=report_lib.sh
+source "$here/report_lib.sh"
+e2e_workdir pillow
+export OXCC_STORE=$t/store
+step_timeout=900
+
+src=$("$repo/utils/fetch-corpus" pillow 2> "$t/fetch.log") || { fail "fetch pillow" "$(tail -n 1 "$t/fetch.log")"; finish; }
+cp -a "$src" "$t/src"
+if (cd "$t/src" && TMPDIR=$t timeout "$step_timeout" "$bin/oxcc" run -- "$py" -m pip wheel -v --no-deps \
+    --no-build-isolation --no-index --no-cache-dir --global-option=build_ext --global-option=--disable-lcms \
+    -w "$t/wheel" .) > "$t/build.log" 2>&1; then
+  pass "oxcc run -- pip wheel Pillow 9.4.0"
+else
+  fail "oxcc run -- pip wheel Pillow 9.4.0" "build failed" "$t/build.log"; finish
+fi
+whl=$(compgen -G "$t/wheel/Pillow-9.4.0-*.whl" | head -n 1)
+for feature in JPEG "OPENJPEG (JPEG2000)" "ZLIB (PNG/ZIP)" FREETYPE2 WEBP "XCB (X protocol)"; do
+  grep -qF -- "--- $feature support available" "$t/build.log" ||
+    fail "Pillow built with $feature" "not available (utils/bootstrap installs its -dev package)"
+done
+
+# pytest and what it imports, from Debian's dist-packages.
+pure=$t/pure
+mkdir -p "$pure"
+for e in _pytest pytest 'pytest-*.dist-info' py.py pluggy 'pluggy-*.egg-info' iniconfig \
+         'iniconfig-*.egg-info' packaging 'packaging-*.dist-info' attr attrs 'attrs-*.dist-info'; do
+  # shellcheck disable=SC2206 # the glob is meant
+  found=($dist/$e)
+  [[ -e ${found[0]} ]] || { fail "pure-Python dependencies" "no $dist/$e"; finish; }
+  cp -a "${found[@]}" "$pure/"
+done
+find "$pure" -name __pycache__ -prune -exec rm -rf {} +
+
+app=$t/pillow-app
+"$bin/oxcc" link --explain -o "$app" --wheel "$whl" > "$t/explain.log" 2>&1 || true
+if timeout "$step_timeout" "$bin/oxcc" link -o "$app" --wheel "$whl" --pure "$pure" > "$t/link.log" 2>&1; then
+  pass "oxcc link: Pillow and pytest in $(du -m "$app" | cut -f1) MB"
+else
+  fail "oxcc link" "failed" "$t/link.log"; sed 's/^/    /' "$t/explain.log" | head -30; finish
+fi
+if grep -q -- "-lXau: archive .*\[needed by -lxcb\]" "$t/explain.log" &&
+   grep -q -- "-lpng16: archive .*\[needed by -lfreetype\]" "$t/explain.log" &&
+   grep -q -- "-lbrotlidec: archive .*\[needed by -lfreetype\]" "$t/explain.log"; then
+  pass "--explain: libxcb.a brings libXau/libXdmcp, libfreetype.a brings libpng16 and brotli"
+else
+  fail "--explain: static dependencies" "chain not shown" "$t/explain.log"
+fi
+if ldd "$app" > "$t/ldd.log" 2>&1; ! grep -qE 'libjpeg|libpng|libfreetype|libxcb|libwebp|libopenjp2|libbrotli|libXau' "$t/ldd.log"; then
+  pass "ldd lists no libjpeg, libpng, libfreetype, libxcb, libwebp, libopenjp2"
+else
+  fail "ldd" "an image library is still dynamic" "$t/ldd.log"
+fi
+# pilinfo reads PIL._imaging.__file__: a built-in must answer.
+if (cd "$t" && "$app" -m PIL) > "$t/pilinfo.log" 2>&1 && grep -q "^Binary modules loaded from $app/PIL" "$t/pilinfo.log"; then
+  pass "python -m PIL (pilinfo) inside the binary"
+else
+  fail "python -m PIL (pilinfo) inside the binary" "see log" "$t/pilinfo.log"
+fi
+
+# Pillow's Tests/, copied out; oss-fuzz/ needs its own harness module.
+site=$t/site
+mkdir -p "$site" && (cd "$site" && "$py" -m zipfile -e "$whl" .)
+mkdir -p "$t/tests" && cp -a "$t/src/Tests" "$t/tests/"
+run_suite() {  # LOG PYTHON...
+  local log=$1; shift
+  (cd "$t/tests" && timeout "$step_timeout" "$@" -m pytest -q -p no:cacheprovider \
+    --import-mode=importlib -o addopts= --ignore=Tests/oss-fuzz Tests) > "$log" 2>&1 || true
+}
+run_suite "$t/python3.log" env PYTHONPATH="$site" "$py"
+run_suite "$t/app.log" "$app"
+summary() {
+  grep -E '^(=+ )?[0-9]+ (passed|failed)' "$1" | tail -n 1 |
+    sed -E 's/=//g; s/ in [0-9.]+s.*//; s/, [0-9]+ warnings?//; s/^ *//; s/ *$//'
+}
+ref=$(summary "$t/python3.log")
+got=$(summary "$t/app.log")
+if [[ -n $ref && $ref == "$got" && $ref != *error* ]] &&
+   diff <(grep -E '^FAILED' "$t/python3.log" | sed 's/ - .*//') <(grep -E '^FAILED' "$t/app.log" | sed 's/ - .*//') > "$t/diff.log"; then
+  pass "Pillow's own Tests/ inside the binary: $got, as python3 (the same tests failing)"
+else
+  fail "Pillow's own Tests/" "python3: '${ref:-no summary}', binary: '${got:-no summary}'" "$t/diff.log"
+fi
+finish
