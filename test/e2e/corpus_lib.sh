@@ -111,3 +111,30 @@ if missing:
     sys.exit(f"{whl.rpartition('/')[2]} has no extension module {' '.join(missing)} (pure-Python fallback?)")
 PY
 }
+
+# The pytest summary of a log, without what differs between two runs of the
+# same tests (warnings, the time): "7544 passed, 43 skipped, 4 xfailed".
+pytest_summary() {  # LOG
+  grep -E '^(=+ )?[0-9]+ (passed|failed)' "$1" | tail -n 1 |
+    sed -E 's/=//g; s/ in [0-9.]+s.*//; s/, [0-9]+ warnings?//; s/^ *//; s/ *$//'
+}
+
+# Copies the named entries (globs) of Debian's dist-packages into DEST, for
+# a --pure directory: the run-time dependencies a suite needs, never all
+# of dist-packages. Prints the first missing entry and fails if one is.
+copy_pure() {  # DEST ENTRY...
+  local dest=$1 e found
+  shift
+  mkdir -p "$dest"
+  for e in "$@"; do
+    # shellcheck disable=SC2206 # the glob is meant
+    found=(/usr/lib/python3/dist-packages/$e)
+    [[ -e ${found[0]} ]] || { echo "/usr/lib/python3/dist-packages/$e"; return 1; }
+    cp -a "${found[@]}" "$dest/"
+  done
+  find "$dest" -name __pycache__ -prune -exec rm -rf {} +
+}
+
+# pytest and what it imports (Debian's python3-pytest).
+PYTEST_ENTRIES=(_pytest pytest 'pytest-*.dist-info' py.py pluggy 'pluggy-*.egg-info' iniconfig
+                'iniconfig-*.egg-info' packaging 'packaging-*.dist-info' attr attrs 'attrs-*.dist-info')

@@ -21,12 +21,8 @@
 # cleanup and the tests_* recipes are called indirectly (trap, by name).
 # shellcheck disable=SC2317
 set -euo pipefail
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-py=/usr/bin/python3
-dist=/usr/lib/python3/dist-packages
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 
 if (($# != 1)); then
   echo "usage: libdeps_test.sh OXCC_BIN_DIR" >&2

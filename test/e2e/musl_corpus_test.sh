@@ -24,12 +24,8 @@
 # The tests_* recipes are called by name, which shellcheck cannot see.
 # shellcheck disable=SC2317
 set -euo pipefail
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-py=/usr/bin/python3
-dist=/usr/lib/python3/dist-packages
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 
 if (($# < 1 || $# > 2)); then
   echo "usage: musl_corpus_test.sh OXCC_BIN_DIR [x86_64-linux-musl|x86_64-linux-gnu]" >&2

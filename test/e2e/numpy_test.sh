@@ -18,11 +18,8 @@
 # plus any uncommitted change to them).
 # OXCC_KEEP_TMP=1 keeps the temp dir.
 set -euo pipefail
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-py=/usr/bin/python3
-dist=/usr/lib/python3/dist-packages
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 (($# >= 1)) || { echo "usage: numpy_test.sh OXCC_BIN_DIR [SUITE...]" >&2; exit 2; }
 bin=$(cd "$1" && pwd)
 shift
@@ -38,7 +35,7 @@ unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LA
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # shellcheck source=report_lib.sh
 source "$here/report_lib.sh"
-source "$here/corpus_lib.sh" # count_passed
+source "$here/corpus_lib.sh" # pytest_summary, copy_pure
 e2e_workdir numpy
 step_timeout=1800
 
@@ -72,17 +69,10 @@ if [[ $n == 19 ]]; then pass "19 numpy extensions recorded"; else fail "19 numpy
 
 # 2. pytest, hypothesis and what they import, from Debian's dist-packages.
 pure=$t/pure
-mkdir -p "$pure"
-for e in _pytest pytest 'pytest-*.dist-info' py.py pluggy 'pluggy-*.egg-info' iniconfig \
-         'iniconfig-*.egg-info' packaging 'packaging-*.dist-info' attr attrs 'attrs-*.dist-info' \
-         hypothesis 'hypothesis-*.egg-info' _hypothesis_pytestplugin.py _hypothesis_ftz_detector.py \
-         sortedcontainers 'sortedcontainers-*.egg-info'; do
-  # shellcheck disable=SC2206 # the glob is meant
-  found=($dist/$e)
-  [[ -e ${found[0]} ]] || { fail "pure-Python dependencies" "no $dist/$e (utils/bootstrap installs python3-pytest python3-hypothesis)"; finish; }
-  cp -a "${found[@]}" "$pure/"
-done
-find "$pure" -name __pycache__ -prune -exec rm -rf {} +
+if ! missing=$(copy_pure "$pure" "${PYTEST_ENTRIES[@]}" hypothesis 'hypothesis-*.egg-info' \
+    _hypothesis_pytestplugin.py _hypothesis_ftz_detector.py sortedcontainers 'sortedcontainers-*.egg-info'); then
+  fail "pure-Python dependencies" "no $missing (utils/bootstrap installs python3-pytest python3-hypothesis)"; finish
+fi
 
 # 3. One executable.
 app=$t/numpy-app
@@ -129,14 +119,8 @@ run_suite() {  # LOG PYTHON...
 }
 run_suite "$t/python3.log" env PYTHONPATH="$site:$pure" "$py"
 run_suite "$t/app.log" "$app"
-# "7544 passed, 43 skipped, 4 xfailed": warnings (they differ by where
-# modules live) and the time left out.
-summary() {
-  grep -E '^(=+ )?[0-9]+ (passed|failed)' "$1" | tail -n 1 |
-    sed -E 's/=//g; s/ in [0-9.]+s.*//; s/, [0-9]+ warnings?//; s/^ *//; s/ *$//'
-}
-ref=$(summary "$t/python3.log")
-got=$(summary "$t/app.log")
+ref=$(pytest_summary "$t/python3.log")
+got=$(pytest_summary "$t/app.log")
 if [[ -n $ref && $ref == "$got" && $ref != *error* ]]; then
   pass "numpy's own tests (${suites[*]}): inside the binary $got, as python3"
 else

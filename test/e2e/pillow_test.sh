@@ -13,17 +13,16 @@
 # wheel (the same tests failing: codecs this build lacks).
 # OXCC_KEEP_TMP=1 keeps the temp dir.
 set -euo pipefail
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-py=/usr/bin/python3
-dist=/usr/lib/python3/dist-packages
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 (($# == 1)) || { echo "usage: pillow_test.sh OXCC_BIN_DIR" >&2; exit 2; }
 bin=$(cd "$1" && pwd)
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # shellcheck source=report_lib.sh
 source "$here/report_lib.sh"
+# shellcheck source=corpus_lib.sh
+source "$here/corpus_lib.sh" # pytest_summary, copy_pure
 e2e_workdir pillow
 export OXCC_STORE=$t/store
 step_timeout=900
@@ -45,15 +44,7 @@ done
 
 # pytest and what it imports, from Debian's dist-packages.
 pure=$t/pure
-mkdir -p "$pure"
-for e in _pytest pytest 'pytest-*.dist-info' py.py pluggy 'pluggy-*.egg-info' iniconfig \
-         'iniconfig-*.egg-info' packaging 'packaging-*.dist-info' attr attrs 'attrs-*.dist-info'; do
-  # shellcheck disable=SC2206 # the glob is meant
-  found=($dist/$e)
-  [[ -e ${found[0]} ]] || { fail "pure-Python dependencies" "no $dist/$e"; finish; }
-  cp -a "${found[@]}" "$pure/"
-done
-find "$pure" -name __pycache__ -prune -exec rm -rf {} +
+missing=$(copy_pure "$pure" "${PYTEST_ENTRIES[@]}") || { fail "pure-Python dependencies" "no $missing"; finish; }
 
 app=$t/pillow-app
 "$bin/oxcc" link --explain -o "$app" --wheel "$whl" > "$t/explain.log" 2>&1 || true
@@ -92,12 +83,8 @@ run_suite() {  # LOG PYTHON...
 }
 run_suite "$t/python3.log" env PYTHONPATH="$site" "$py"
 run_suite "$t/app.log" "$app"
-summary() {
-  grep -E '^(=+ )?[0-9]+ (passed|failed)' "$1" | tail -n 1 |
-    sed -E 's/=//g; s/ in [0-9.]+s.*//; s/, [0-9]+ warnings?//; s/^ *//; s/ *$//'
-}
-ref=$(summary "$t/python3.log")
-got=$(summary "$t/app.log")
+ref=$(pytest_summary "$t/python3.log")
+got=$(pytest_summary "$t/app.log")
 if [[ -n $ref && $ref == "$got" && $ref != *error* ]] &&
    diff <(grep -E '^FAILED' "$t/python3.log" | sed 's/ - .*//') <(grep -E '^FAILED' "$t/app.log" | sed 's/ - .*//') > "$t/diff.log"; then
   pass "Pillow's own Tests/ inside the binary: $got, as python3 (the same tests failing)"
