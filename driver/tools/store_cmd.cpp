@@ -15,6 +15,16 @@
 
 namespace oxcc {
 
+// Every stored file an extension record names: its objects, foreign
+// objects and archives, and the build-local archives captured at its link.
+static std::vector<std::string> storedIds(const ExtensionRecord &e) {
+  std::vector<std::string> ids = e.objects;
+  ids.insert(ids.end(), e.extraObjects.begin(), e.extraObjects.end());
+  ids.insert(ids.end(), e.archives.begin(), e.archives.end());
+  for (const auto &[name, id] : e.capturedLibraries) ids.push_back(id);
+  return ids;
+}
+
 static int verify(Store &store) {
   std::vector<std::string> problems;
   size_t objects = 0;
@@ -45,11 +55,10 @@ static int verify(Store &store) {
   auto exts = store.allExtensions(errors);
   problems.insert(problems.end(), errors.begin(), errors.end());
   for (const auto &e : exts)
-    for (const auto *ids : {&e.objects, &e.extraObjects, &e.archives})
-      for (const auto &id : *ids)
-        if (!fileExists(store.objectRecordPath(id)))
-          problems.push_back("extension " + e.module + " names object " + id +
-                             ", which the store does not hold");
+    for (const auto &id : storedIds(e))
+      if (!fileExists(store.objectRecordPath(id)))
+        problems.push_back("extension " + e.module + " names object " + id +
+                           ", which the store does not hold");
 
   for (const auto &p : problems) fprintf(stderr, "oxcc: error: %s\n", p.c_str());
   printf("store %s: %zu objects, %zu extension records, %zu problems\n", store.root().c_str(),
@@ -143,8 +152,7 @@ static int gc(Store &store, const GcOptions &opt) {
   std::vector<std::string> errors;
   std::set<std::string> referenced;
   for (const auto &e : store.allExtensions(errors))
-    for (const auto *ids : {&e.objects, &e.extraObjects, &e.archives})
-      referenced.insert(ids->begin(), ids->end());
+    for (const auto &id : storedIds(e)) referenced.insert(id);
   if (!errors.empty()) {
     for (const auto &e : errors) fprintf(stderr, "oxcc: error: %s\n", e.c_str());
     return fail(1, "store gc removed nothing: it cannot tell what the records above reference");
