@@ -34,6 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       std::string part = rest.substr(at, slash - at);
       check(!part.empty() && part != "." && part != ".." &&
             part.find('\\') == std::string::npos && part.find('\0') == std::string::npos);
+      for (unsigned char c : part) check(c >= 0x20 && c != 0x7f);
       at = slash + 1;
     }
     check(seen.insert(m.name).second);

@@ -59,17 +59,26 @@ bool listWheelModules(const std::string &wheel, const std::string &extractDir,
               "; nothing was extracted (rebuild the wheel, or check where it came from)";
       return false;
     }
+    // Every .so is read (inflated, CRC-checked) before any is written: a
+    // corrupt member stops the link with nothing extracted.
+    std::vector<std::pair<const wheel::Member *, std::string>> shared;
     for (const auto &m : archive->members) {
       if (m.name.ends_with(".py")) text += m.name + "\n";
       if (!m.name.ends_with(".so")) continue;
       auto data = wheel::read(*archive, m, err);
-      std::string path = extractDir + "/" + m.name;
-      if (!data || !makeDirs(dirName(path), err) ||
-          !writeFileAtomic(path, *data, dirName(path), err)) {
-        error = "cannot extract " + m.name + " from wheel " + wheel + ": " + err;
+      if (!data) {
+        error = "cannot read wheel " + wheel + ": " + err + "; nothing was extracted";
         return false;
       }
-      text += m.name + "\t" + sha256Hex(*data) + "\t" + path + "\n";
+      shared.push_back({&m, std::move(*data)});
+    }
+    for (const auto &[m, data] : shared) {
+      std::string path = extractDir + "/" + m->name;
+      if (!makeDirs(dirName(path), err) || !writeFileAtomic(path, data, dirName(path), err)) {
+        error = "cannot extract " + m->name + " from wheel " + wheel + ": " + err;
+        return false;
+      }
+      text += m->name + "\t" + sha256Hex(data) + "\t" + path + "\n";
     }
     // Only a cache: if it cannot be written, the next link lists the wheel again.
     if (makeDirs(dirName(cachePath), err))

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <set>
 #include <sys/stat.h>
 
@@ -17,6 +18,9 @@ constexpr uint16_t kUnixHost = 3; // high byte of "version made by"
 // Deflate cannot expand its input more than about 1032 times: a member that
 // claims more is a lie we refuse before allocating for it.
 constexpr uint64_t kMaxDeflateRatio = 1032;
+// No member of a real wheel comes near this; a bomb that stays within the
+// deflate ratio still cannot make a reader allocate more.
+constexpr uint64_t kMaxMemberSize = 1ull << 30; // 1 GiB
 
 uint16_t u16(std::string_view b, size_t at) {
   return uint16_t(uint8_t(b[at]) | uint8_t(b[at + 1]) << 8);
@@ -46,6 +50,10 @@ std::optional<size_t> findEnd(std::string_view b) {
 std::string unsafeNameReason(std::string_view name) {
   if (name.empty()) return "has an empty name";
   if (name.find('\0') != std::string_view::npos) return "has a NUL byte in its name";
+  // Control characters (tab, newline...) have no place in a file name, and
+  // would break any line- or tab-separated listing of the members.
+  for (unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) return "has a control character in its name";
   if (name.front() == '/') return "is an absolute path";
   if (name.find('\\') != std::string_view::npos) return "has a backslash in its name";
   std::string_view rest = name;
@@ -141,6 +149,10 @@ std::optional<Archive> parse(std::string bytes, std::string &error) {
       error = what + "has sizes that do not add up (corrupt or a decompression bomb)";
       return std::nullopt;
     }
+    if (m.size > kMaxMemberSize) {
+      error = what + "is larger than 1 GiB uncompressed";
+      return std::nullopt;
+    }
     // Its local header must be in the file and name the same member: a
     // reader that trusts either alone can be shown two different archives.
     size_t lh = m.localHeader;
@@ -160,6 +172,19 @@ std::optional<Archive> parse(std::string bytes, std::string &error) {
   for (const auto &m : a.members)
     if (!names.insert(m.name).second) {
       error = "member " + quoted(m.name) + " appears twice";
+      return std::nullopt;
+    }
+  // Members' bytes must not overlap: in a real archive they never do, and
+  // overlapping ones let a small file inflate to many large members.
+  std::vector<std::pair<uint64_t, uint64_t>> spans; // [local header, end of data)
+  for (const auto &m : a.members) {
+    uint64_t lh = m.localHeader;
+    spans.push_back({lh, lh + kLocalSize + u16(b, lh + 26) + u16(b, lh + 28) + m.compressedSize});
+  }
+  std::sort(spans.begin(), spans.end());
+  for (size_t i = 1; i < spans.size(); ++i)
+    if (spans[i].first < spans[i - 1].second) {
+      error = "has members whose data overlap (corrupt or crafted)";
       return std::nullopt;
     }
   return a;

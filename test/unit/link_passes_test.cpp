@@ -138,6 +138,8 @@ TEST(Wheel, MemberNames) {
   EXPECT_EQ(wheel::unsafeNameReason("a\\b.so"), "has a backslash in its name");
   EXPECT_EQ(wheel::unsafeNameReason(std::string("a\0b", 3)), "has a NUL byte in its name");
   EXPECT_EQ(wheel::unsafeNameReason(""), "has an empty name");
+  EXPECT_EQ(wheel::unsafeNameReason("a.so\tx"), "has a control character in its name");
+  EXPECT_EQ(wheel::unsafeNameReason("a\nb.py"), "has a control character in its name");
 }
 
 TEST(Wheel, RefusesWhatIsNotAZip) {

@@ -22,6 +22,8 @@ wheel("absolute-1.0-py3-none-any.whl", outside + "/abs.so")
 wheel("dotdot-1.0-py3-none-any.whl", "../../../../../../../../" + outside.lstrip("/") + "/up.so")
 wheel("symlink-1.0-py3-none-any.whl", "pkg/link.so", outside.encode(), 0o120777)
 wheel("backslash-1.0-py3-none-any.whl", "pkg\\..\\..\\win.so")
+# A tab and a newline: would forge a line of a tab-separated listing.
+wheel("control-1.0-py3-none-any.whl", "pkg/m.so\t" + "0" * 64 + "\t/etc/passwd\nz.py")
 # The same member twice: which one would be extracted is a guess.
 with zipfile.ZipFile("twice-1.0-py3-none-any.whl", "w") as z:
     z.writestr("pkg/a.so", b"one")
