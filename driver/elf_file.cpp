@@ -1,6 +1,7 @@
 #include "elf_file.h"
 
 #include <algorithm>
+#include <set>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -156,12 +157,14 @@ std::vector<std::string> codeSectionNames(std::string_view bytes) {
   if (!readSectionTable(bytes, &t, &error) || t.shstrndx == 0) return out;
   std::optional<std::string_view> names = contentsOf(bytes, t.headers[t.shstrndx]);
   if (!names) return out;
+  // C++ objects have a section per inline function: thousands of names.
+  std::set<std::string_view> seen;
   for (size_t i = 1; i < t.headers.size(); ++i) {
     const Shdr &h = t.headers[i];
     if ((h.flags & (kAlloc | kExecInstr)) != (kAlloc | kExecInstr)) continue;
     std::optional<std::string_view> n = stringAt(*names, h.name);
     if (!n || n->empty()) return {};
-    if (std::find(out.begin(), out.end(), *n) == out.end()) out.emplace_back(*n);
+    if (seen.insert(*n).second) out.emplace_back(*n);
   }
   return out;
 }

@@ -136,14 +136,22 @@ int toolLocalize(const Args &allArgs) {
       return fail(1, "oxcc localize: " + error);
     cmd.argv.insert(cmd.argv.begin() + 1, option + path);
   }
+  // One --rename-section per code section: thousands for a C++ extension,
+  // so they go to objcopy in a response file, never on its command line.
+  std::string sectionsPath = out + ".sections", sections;
   if (!codeSection.empty())
     for (const auto &name : elf::codeSectionNames(*bytes))
-      if (name != codeSection)
-        cmd.argv.insert(cmd.argv.begin() + 1, {"--rename-section", name + "=" + codeSection});
+      if (name != codeSection) sections += "--rename-section '" + name + "=" + codeSection + "'\n";
+  if (!sections.empty()) {
+    if (!writeFileAtomic(sectionsPath, sections, dirName(absolutePath(out)), error))
+      return fail(1, "oxcc localize: " + error);
+    cmd.argv.insert(cmd.argv.begin() + 1, "@" + sectionsPath);
+  }
   if (cmd.path.empty()) return fail(1, "oxcc localize: objcopy is not on PATH (apt-get install binutils)");
   int status = spawnAndWait(cmd, error);
   unlink(listPath.c_str());
   unlink(renamePath.c_str());
+  unlink(sectionsPath.c_str());
   if (status < 0) return fail(1, "oxcc localize: " + error);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return fail(1, "oxcc localize: objcopy failed on " + in);
