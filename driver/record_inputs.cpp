@@ -91,11 +91,10 @@ bool captureBuildLocalLibraries(RecordContext &ctx, ExtensionRecord &ext, std::s
   std::string tmp = realPath(tmpEnv && *tmpEnv ? tmpEnv : "/tmp");
   for (const auto &name : ext.libraries) {
     std::string file = name.starts_with(":") ? name.substr(1) : "lib" + name + ".a";
-    // ld takes the first -L directory holding the library, .so before .a.
+    // The archive oxcc link would pick (libdeps.cpp: an archive in any -L
+    // dir before a shared object), if it is build-local.
     for (const auto &dir : ext.libraryDirs) {
       std::string path = dir + "/" + file;
-      bool shared = !name.starts_with(":") && fileExists(dir + "/lib" + name + ".so");
-      if (shared) break;
       if (!isRegularFile(path)) continue;
       std::string real = realPath(path);
       if (!file.ends_with(".a") || (!under(real, cwd) && !under(real, tmp))) break;

@@ -59,6 +59,51 @@ std::string kindWord(LibKind k) {
   return "missing";
 }
 
+// The binary's C library decides (a record from an older oxcc may have no
+// target): a static musl binary cannot load a .so.
+bool muslTarget(const LinkPlan &plan) { return plan.python.target.find("musl") != std::string::npos; }
+
+// The refusal of a library that exists only as a shared object: every
+// directory searched and the fixes.
+void sharedOnlyLibrary(const LinkPlan &plan, const PlannedExtension &e, const LibraryResolution &r,
+                       std::vector<std::string> &problems) {
+  const std::string &name = r.name;
+  std::string p = "module " + e.record.module + " links -l" + via(r) + ", which exists only as "
+                  "a shared library (" + r.path + "); no lib" + name + ".a in:";
+  for (const auto &d : r.searched) p += "\n    " + d;
+  p += muslTarget(plan)
+           ? "\n  fix: install or build a static lib" + name + ".a for the target (a static "
+             "musl binary cannot load shared libraries)"
+           : "\n  fix: install the -dev package that ships lib" + name + ".a (e.g. apt-get "
+             "install lib" + name + "-dev), or pass --allow-shared-deps to pack lib" + name +
+             ".so into the executable, loaded from memory (" + e.record.module +
+             " then stays a shared object)";
+  problems.push_back(p);
+}
+
+// The refusal of a library found nowhere: every directory searched (those
+// that are gone said so) and the fix.
+void missingLibrary(const PlannedExtension &e, const LibraryResolution &r,
+                    std::vector<std::string> &problems) {
+  const std::string &name = r.name;
+  std::string p = "module " + e.record.module + " links -l" + via(r) +
+                  ", but neither lib" + name + ".a nor lib" + name + ".so is in:";
+  bool goneDir = false;
+  for (const auto &d : r.searched) {
+    bool gone = !fileExists(d);
+    goneDir |= gone;
+    p += "\n    " + d + (gone ? " (no longer exists)" : "");
+  }
+  if (goneDir)
+    p += "\n  fix: a -L directory of its build is gone (pip removes its build dir); "
+         "rebuild the package with this oxcc, which stores build-local archives when the "
+         "extension links";
+  else
+    p += "\n  fix: install the -dev package that ships lib" + name +
+         ".a (e.g. apt-get install lib" + name + "-dev)";
+  problems.push_back(p);
+}
+
 // One copy of a library per binary, as a normal install has one libfoo.so:
 // an archive (the same file, so the same content: stored ones are named by
 // their sha256) that several built-in extensions link goes into the final
@@ -166,8 +211,8 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
   std::vector<std::string> problems;
   plan.libraries.clear();
   plan.libraryDirs.clear();
-  // A cross target's archives are not described by the host's .pc or .so files.
-  bool hostLibraries = plan.python.target.find("musl") == std::string::npos;
+  // A musl target's archives are not described by the host's .pc or .so files.
+  bool hostLibraries = !muslTarget(plan);
   StaticDeps staticDeps;
   for (auto &e : plan.extensions) {
     e.libraries.clear();
@@ -214,47 +259,23 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         // Left to the final link, which has them anyway (-lm twice is harmless).
         if (libSeen.insert(name).second) plan.libraries.push_back(name);
         break;
-      case LibKind::Shared: {
-        // The binary's C library decides (a record from an older oxcc may
-        // have no target): a static musl binary cannot load a .so.
-        bool musl = plan.python.target.find("musl") != std::string::npos;
-        if (plan.options.allowSharedDeps && !musl) {
+      case LibKind::Shared:
+      case LibKind::Missing:
+        // What an archive's metadata says it needs may be more than it
+        // does (DT_NEEDED lists every library of the .so): a transitive one
+        // that cannot be linked statically is left out, and the final link
+        // names any symbol that was really needed.
+        if (!r.neededBy.empty()) break;
+        if (r.kind == LibKind::Missing) {
+          missingLibrary(e, r, problems);
+        } else if (plan.options.allowSharedDeps && !muslTarget(plan)) {
           // The extension stays a .so, packed with the library (and what
           // that needs), all loaded from memory: shared_deps.h.
           e.keptShared = true;
-          break;
+        } else {
+          sharedOnlyLibrary(plan, e, r, problems);
         }
-        std::string p = "module " + e.record.module + " links -l" + via(r) + ", which exists only as "
-                        "a shared library (" + r.path + "); no lib" + name + ".a in:";
-        for (const auto &d : r.searched) p += "\n    " + d;
-        p += musl ? "\n  fix: install or build a static lib" + name + ".a for the target (a static "
-                    "musl binary cannot load shared libraries)"
-                  : "\n  fix: install the -dev package that ships lib" + name + ".a (e.g. apt-get "
-                    "install lib" + name + "-dev), or pass --allow-shared-deps to pack lib" + name +
-                    ".so into the executable, loaded from memory (" + e.record.module +
-                    " then stays a shared object)";
-        problems.push_back(p);
         break;
-      }
-      case LibKind::Missing: {
-        std::string p = "module " + e.record.module + " links -l" + via(r) +
-                        ", but neither lib" + name + ".a nor lib" + name + ".so is in:";
-        bool goneDir = false;
-        for (const auto &d : r.searched) {
-          bool gone = !fileExists(d);
-          goneDir |= gone;
-          p += "\n    " + d + (gone ? " (no longer exists)" : "");
-        }
-        if (goneDir)
-          p += "\n  fix: a -L directory of its build is gone (pip removes its build dir); "
-               "rebuild the package with this oxcc, which stores build-local archives when the "
-               "extension links";
-        else
-          p += "\n  fix: install the -dev package that ships lib" + name +
-               ".a (e.g. apt-get install lib" + name + "-dev)";
-        problems.push_back(p);
-        break;
-      }
       }
       e.libraries.push_back(std::move(r));
     }
@@ -303,11 +324,14 @@ std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
       // resolveLibraryDeps decided: a shared-only library keeps its
       // extension shared (and packs the library) where that is allowed.
       bool packed = e.keptShared;
+      bool transitive = !r.neededBy.empty();
       if (r.kind == LibKind::Shared)
         s += " " + r.path + (packed ? " (packed, loaded from memory: --allow-shared-deps)"
-                                    : " (refused: no static archive)");
+                             : transitive ? "" : " (refused: no static archive)");
       if (r.kind == LibKind::Missing) s += " (not found)";
-      problems += r.kind == LibKind::Missing || (r.kind == LibKind::Shared && !packed);
+      if (transitive && (r.kind == LibKind::Missing || r.kind == LibKind::Shared))
+        s += " (left out: its archive's metadata names it, the final link says if a symbol needs it)";
+      problems += !transitive && (r.kind == LibKind::Missing || (r.kind == LibKind::Shared && !packed));
       s += "\n";
     }
     for (const auto &m : e.record.linkModules) s += "  calls into " + m + " (--oxcc-link-module)\n";

@@ -27,17 +27,18 @@ std::vector<std::string> pkgConfigDirs() {
   return dirs;
 }
 
-// The -l names of a .pc file's "Libs:" line (its own libraries).
-std::vector<std::string> libsLine(const std::string &text) {
-  std::vector<std::string> names;
+// The library a .pc file describes: the first -l of its "Libs:" line
+// (ncurses.pc's "-lncurses -ltinfo" describes ncurses, not tinfo, which
+// has tinfo.pc of its own); "" if none.
+std::string ownLibrary(const std::string &text) {
   std::stringstream in(text);
   for (std::string line; std::getline(in, line);) {
     if (!line.starts_with("Libs:")) continue;
     std::stringstream words(line.substr(5));
     for (std::string w; words >> w;)
-      if (w.starts_with("-l") && w.size() > 2) names.push_back(w.substr(2));
+      if (w.starts_with("-l") && w.size() > 2) return w.substr(2);
   }
-  return names;
+  return "";
 }
 
 // libpng16.so.16 -> png16; "" for a name that is not lib*.so*.
@@ -57,12 +58,19 @@ void StaticDeps::index() {
       std::string err;
       auto text = readFile(dir + "/" + file, err);
       if (!text) continue;
-      for (const auto &name : libsLine(*text))
+      if (std::string name = ownLibrary(*text); !name.empty())
         packageOf_.emplace(name, file.substr(0, file.size() - 3)); // the first dir wins
     }
 }
 
 ArchiveNeeds StaticDeps::needs(const std::string &name, const std::string &archive) {
+  // Several extensions link the same archives: ask pkg-config once each.
+  auto key = name + '\n' + archive;
+  if (auto it = known_.find(key); it != known_.end()) return it->second;
+  return known_[key] = find(name, archive);
+}
+
+ArchiveNeeds StaticDeps::find(const std::string &name, const std::string &archive) {
   ArchiveNeeds out;
   if (!indexed_) index();
   auto add = [&](const std::string &n) {

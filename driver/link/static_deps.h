@@ -7,8 +7,10 @@
 //    names its static link line adds (libxml-2.0 for -lxml2);
 //  - else the DT_NEEDED entries of libfoo.so beside the archive, as names
 //    (libpng16.so.16 -> png16).
-// For the host's libraries only: a cross target's archives are not
-// described by the host's .pc files or .so files.
+// For the host's libraries only: a musl target's archives are not
+// described by the host's .pc files or .so files. A dependency that
+// cannot be linked statically is left out (the metadata may name more than
+// the archive uses); the final link names any symbol that was needed.
 #pragma once
 
 #include <map>
@@ -30,7 +32,9 @@ public:
 private:
   bool indexed_ = false;
   std::map<std::string, std::string> packageOf_; // -l name -> .pc package
+  std::map<std::string, ArchiveNeeds> known_;    // "name\narchive" -> answer
   void index();
+  ArchiveNeeds find(const std::string &name, const std::string &archive);
 };
 
 } // namespace oxcc
