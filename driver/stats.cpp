@@ -26,7 +26,6 @@ constexpr Row kRows[] = {
     {"program_link", "links of executables, passed through"},
     {"shared_library", "shared links that are not Python extensions, not recorded"},
     {"compiler_failed", "calls the compiler failed: nothing to record"},
-    {"disabled", "calls with OXCC_DISABLE set, passed through"},
     {"response_file_unreadable", "an @file oxcc could not read: passed through untouched"},
     {"option_missing_value", "an option missing its value: passed through untouched"},
     {"no_input_files", "no input files: passed through untouched"},
@@ -69,10 +68,14 @@ std::string readAll(int fd) {
 const char *outcomeName(Outcome o) { return kRows[size_t(o)].name; }
 const char *outcomeMeaning(Outcome o) { return kRows[size_t(o)].meaning; }
 
+constexpr unsigned kShards = 16;
+
 void countOutcome(const std::string &storeRoot, Outcome o) {
   if (o >= Outcome::kCount) return;
   // Only into a store that exists: counting is no reason to create one.
-  int fd = open((storeRoot + "/stats").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (access((storeRoot + "/oxcc-store").c_str(), F_OK) != 0) return;
+  std::string shard = storeRoot + "/stats." + std::to_string(unsigned(getpid()) % kShards);
+  int fd = open(shard.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
   if (flock(fd, LOCK_EX) == 0) {
     std::vector<uint64_t> counts = parse(readAll(fd));
@@ -89,12 +92,16 @@ void countOutcome(const std::string &storeRoot, Outcome o) {
 }
 
 std::vector<uint64_t> readOutcomes(const std::string &storeRoot) {
-  int fd = open((storeRoot + "/stats").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::vector<uint64_t>(size_t(Outcome::kCount), 0);
-  flock(fd, LOCK_SH);
-  std::string text = readAll(fd);
-  close(fd);
-  return parse(text);
+  std::vector<uint64_t> total(size_t(Outcome::kCount), 0);
+  for (unsigned i = 0; i < kShards; ++i) {
+    int fd = open((storeRoot + "/stats." + std::to_string(i)).c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    flock(fd, LOCK_SH);
+    std::vector<uint64_t> counts = parse(readAll(fd));
+    close(fd);
+    for (size_t k = 0; k < total.size(); ++k) total[k] += counts[k];
+  }
+  return total;
 }
 
 } // namespace oxcc

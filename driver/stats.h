@@ -1,7 +1,8 @@
 // What happened to each compiler call, counted in the store as ccache
 // counts its statistics: `oxcc list --stats` answers "what did this build
 // record, what not, and why?". One closed set of outcomes; a call counts
-// once, for the first reason that applies.
+// once, for the first reason that applies (a source on an extension's link
+// line is compiled again by a child oxcc, which counts itself).
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,6 @@ enum class Outcome : uint8_t {
   ProgramLink,        // a link of an executable (configure's conftest)
   SharedLibrary,      // a shared link that is not a Python extension
   CompilerFailed,     // the compiler's exit status was not 0: nothing to record
-  Disabled,           // OXCC_DISABLE
   // Passed through because oxcc would have had to guess.
   ResponseFileUnreadable,
   OptionMissingValue,
@@ -41,12 +41,14 @@ enum class Outcome : uint8_t {
 const char *outcomeName(Outcome o);
 const char *outcomeMeaning(Outcome o);
 
-// Adds 1 to `o`'s counter in STORE_ROOT/stats, under an exclusive lock
-// (many oxcc processes at once). Counting must never fail a build: any
-// error is ignored.
+// Adds 1 to `o`'s counter in one of 16 shards, STORE_ROOT/stats.<pid % 16>,
+// under an exclusive lock on that shard only (many oxcc processes at once,
+// as ccache shards its statistics). Only in an existing store: counting
+// creates nothing else. Counting must never fail a build: errors are ignored.
 void countOutcome(const std::string &storeRoot, Outcome o);
 
-// The counters, by outcome (zeros for a store that never counted).
+// The counters, by outcome, summed over the shards (zeros for a store that
+// never counted).
 std::vector<uint64_t> readOutcomes(const std::string &storeRoot);
 
 } // namespace oxcc

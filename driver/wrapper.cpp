@@ -63,7 +63,7 @@ static bool mayRecordOrPlan(const std::vector<std::string> &args) {
 
 // Why a call that records nothing was passed through (oxcc list --stats).
 static Outcome passThroughOutcome(const Invocation &inv, bool read) {
-  if (!read) return envFlag("OXCC_DISABLE") ? Outcome::Disabled : Outcome::NoCompileOrLink;
+  if (!read) return Outcome::NoCompileOrLink;
   switch (inv.kind) {
   case Kind::Preprocess: return Outcome::Preprocess;
   case Kind::AssembleOnly: return Outcome::AssembleOnly;
@@ -94,7 +94,9 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   // Read the command line as a compiler would, and decide what it does. A
   // call that cannot be recorded or planned stays of kind Unknown, unread,
   // and is exec'd below.
-  bool read = mayRecordOrPlan(args) && !envFlag("OXCC_DISABLE");
+  // OXCC_DISABLE: the compiler alone; oxcc touches nothing, not even its counters.
+  bool disabled = envFlag("OXCC_DISABLE");
+  bool read = mayRecordOrPlan(args) && !disabled;
   Invocation inv;
   if (read) {
     inv = parseInvocation(args, cxxDriver);
@@ -125,7 +127,7 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   // (oxcc list --stats), in a store that already exists.
   bool records = inv.kind == Kind::Compile || inv.kind == Kind::LinkShared;
   if (!records) {
-    countOutcome(Store::defaultRoot(), passThroughOutcome(inv, read));
+    if (!disabled) countOutcome(Store::defaultRoot(), passThroughOutcome(inv, read));
     execCommand(cmd);
   }
 
