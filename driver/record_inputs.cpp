@@ -29,7 +29,9 @@ bool linkOnlyFlag(const std::string &f) {
       "-shared", "--shared", "-static", "--static", "-static-libgcc", "-static-libstdc++",
       "-shared-libgcc", "-rdynamic", "-pie", "-no-pie", "-static-pie", "-s", "-nostdlib",
       "-nostartfiles", "-nodefaultlibs", "-nolibc", "-symbolic", "-Bsymbolic"};
-  return kOne.count(f) || f.starts_with("-fuse-ld=") || f.starts_with("--ld-path=");
+  // Joined forms: -Tscript, -static-libasan and the like.
+  return kOne.count(f) || f.starts_with("-fuse-ld=") || f.starts_with("--ld-path=") ||
+         (f.starts_with("-T") && f.size() > 2) || f.starts_with("-static-lib");
 }
 bool linkOnlyFlagWithValue(const std::string &f) { return f == "-u" || f == "-T" || f == "-e"; }
 
