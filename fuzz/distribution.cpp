@@ -3,7 +3,7 @@
 // manifest comes from a cache directory that another tool (or a person)
 // wrote, so any text must come back as a Distribution or as a sentence
 // naming the file, never a crash; parsing looks at no file.
-#include "distribution.h"
+#include "link/distribution.h"
 
 #include <cstdint>
 #include <string>

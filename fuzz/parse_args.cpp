@@ -10,8 +10,8 @@
 //   - a call oxcc will not classify says why (that text is printed by -###);
 //   - a recorded compile names one object per source it compiles;
 //   - -### always means a dry run (oxcc prints its plan, runs nothing).
-#include "invocation.h"
-#include "parse_args.h"
+#include "base/invocation.h"
+#include "wrapper/parse_args.h"
 #include "registry.h"
 
 #include <algorithm>

@@ -5,7 +5,7 @@
 //
 // A manifest that parses must also survive the writer: toYaml() of the
 // record parses again to the same record (what oxcc writes, it reads).
-#include "records.h"
+#include "store/records.h"
 
 #include <cstdint>
 #include <string>

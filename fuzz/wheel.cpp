@@ -3,7 +3,7 @@
 // as an archive whose member names are safe to extract, or as an error
 // sentence, never a crash, and never a member that could land outside the
 // directory it is extracted into.
-#include "wheel.h"
+#include "link/wheel.h"
 
 #include <cstdint>
 #include <algorithm>

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "fs.h"
+#include "base/fs.h"
 
 namespace oxcc {
 namespace {

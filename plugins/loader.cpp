@@ -2,7 +2,7 @@
 // where it was asked for (--plugin, OXCC_PLUGINS, oxcc.toml) and the fix.
 #include "config.h"
 #include "crash_guard.h"
-#include "fs.h"
+#include "base/fs.h"
 #include "host.h"
 
 #include <cstdlib>

@@ -1,5 +1,5 @@
 #include "crash_guard.h"
-#include "fs.h"
+#include "base/fs.h"
 #include "host.h"
 
 #include <cstdio>

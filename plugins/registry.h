@@ -6,8 +6,8 @@
 // functions.
 #pragma once
 
-#include "invocation.h"
-#include "records.h"
+#include "base/invocation.h"
+#include "store/records.h"
 
 #include <map>
 #include <string>

@@ -1,7 +1,7 @@
 #include "distribution.h"
 
-#include "fs.h"
-#include "target.h"
+#include "base/fs.h"
+#include "base/target.h"
 
 #include <yaml-cpp/yaml.h>
 

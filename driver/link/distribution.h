@@ -8,7 +8,7 @@
 // (docs/python-distributions.md); its paths are relative to that file.
 #pragma once
 
-#include "plan.h"
+#include "link/plan.h"
 
 #include <string>
 

@@ -1,10 +1,10 @@
 #include "libdeps.h"
 
-#include "fs.h"
-#include "plan.h"
-#include "process.h"
-#include "shared_deps.h"
-#include "static_deps.h"
+#include "base/fs.h"
+#include "link/plan.h"
+#include "base/process.h"
+#include "link/shared_deps.h"
+#include "link/static_deps.h"
 
 #include <algorithm>
 #include <map>

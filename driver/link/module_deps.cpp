@@ -1,6 +1,6 @@
 #include "module_deps.h"
 
-#include "plan.h"
+#include "link/plan.h"
 
 #include <map>
 #include <set>

@@ -1,7 +1,7 @@
 #include "ninja_writer.h"
 
-#include "fs.h"
-#include "process.h"
+#include "base/fs.h"
+#include "base/process.h"
 
 namespace oxcc {
 

@@ -3,7 +3,7 @@
 // `oxcc link` with nothing changed leaves ninja nothing to do.
 #pragma once
 
-#include "plan.h"
+#include "link/plan.h"
 
 namespace oxcc {
 

@@ -1,6 +1,6 @@
 #include "options.h"
 
-#include "fs.h"
+#include "base/fs.h"
 
 #include <algorithm>
 

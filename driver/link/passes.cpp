@@ -1,13 +1,13 @@
 // The planning passes of `oxcc link` (passes.h), over plain data.
 #include "passes.h"
 
-#include "distribution.h"
-#include "elf_file.h"
-#include "fs.h"
-#include "record.h"
+#include "link/distribution.h"
+#include "base/elf_file.h"
+#include "base/fs.h"
+#include "wrapper/record.h"
 #include "registry.h"
-#include "store.h"
-#include "wheel.h"
+#include "store/store.h"
+#include "link/wheel.h"
 
 #include <algorithm>
 #include <sys/stat.h>

@@ -5,7 +5,7 @@
 // only chooseFromWheels writes there (the wheels' .so files, to read them).
 #pragma once
 
-#include "plan.h"
+#include "link/plan.h"
 
 #include <map>
 #include <set>

@@ -1,8 +1,8 @@
 #include "plan.h"
 
-#include "fs.h"
-#include "module_deps.h"
-#include "passes.h"
+#include "base/fs.h"
+#include "link/module_deps.h"
+#include "link/passes.h"
 
 namespace oxcc {
 

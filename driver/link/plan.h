@@ -4,9 +4,9 @@
 // options and the store; the ninja writer only prints it.
 #pragma once
 
-#include "libdeps.h"
-#include "options.h"
-#include "records.h"
+#include "link/libdeps.h"
+#include "link/options.h"
+#include "store/records.h"
 
 #include <map>
 #include <string>

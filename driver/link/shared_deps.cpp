@@ -1,8 +1,8 @@
 #include "shared_deps.h"
 
-#include "fs.h"
+#include "base/fs.h"
 #include "packed_resources.h"
-#include "plan.h"
+#include "link/plan.h"
 
 #include <map>
 #include <set>

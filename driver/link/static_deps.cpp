@@ -1,8 +1,8 @@
 #include "static_deps.h"
 
-#include "fs.h"
+#include "base/fs.h"
 #include "packed_resources.h"
-#include "process.h"
+#include "base/process.h"
 
 #include <algorithm>
 #include <cstdlib>

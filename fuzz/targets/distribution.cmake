@@ -2,8 +2,8 @@
 # planner is not needed: --gc-sections drops what parseDistribution does not
 # reach (findDistribution and its helpers), with their references.
 add_executable(fuzz-distribution ${F}/distribution.cpp ${S}/driver/link/distribution.cpp
-  ${S}/driver/fs.cpp ${S}/driver/target.cpp)
-target_include_directories(fuzz-distribution PRIVATE ${S}/driver ${S}/driver/link ${S}/plugins)
+  ${S}/driver/base/fs.cpp ${S}/driver/base/target.cpp)
+target_include_directories(fuzz-distribution PRIVATE ${S}/driver ${S}/plugins)
 target_include_directories(fuzz-distribution SYSTEM PRIVATE ${OXCC_LLVM_INCLUDE})
 target_compile_options(fuzz-distribution PRIVATE -ffunction-sections -fdata-sections)
 target_link_options(fuzz-distribution PRIVATE -Wl,--gc-sections)

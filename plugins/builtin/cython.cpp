@@ -3,7 +3,7 @@
 // to it, lets later stages treat Cython modules specially (their init
 // function is named after the leaf only; they refuse a second interpreter).
 // A built-in, registered through the same C table as a loaded plugin.
-#include "fs.h"
+#include "base/fs.h"
 #include "host.h"
 
 #include <fstream>

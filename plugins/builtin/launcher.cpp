@@ -4,7 +4,7 @@
 // the outputs, so recording is unchanged. Registered last, so it wraps the
 // command as the other plugins left it.
 #include "config.h"
-#include "fs.h"
+#include "base/fs.h"
 #include "host.h"
 
 #include <cstdlib>

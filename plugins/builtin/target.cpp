@@ -13,10 +13,10 @@
 // plugins, before the launcher: the target's compiler replaces whatever
 // was chosen before it (the shim's host g++ included), and the launcher
 // then wraps it.
-#include "fs.h"
+#include "base/fs.h"
 #include "host.h"
-#include "language.h"
-#include "target.h"
+#include "base/language.h"
+#include "base/target.h"
 
 #include <cstdlib>
 #include <unistd.h>

@@ -2,9 +2,9 @@
 // unknown formats refused) and resolving a name (debian, a triple through
 // <cache>/python/<triple>.current, a directory, a manifest path).
 #include "temp_dir.h"
-#include "fs.h"
+#include "base/fs.h"
 #include "link/distribution.h"
-#include "target.h"
+#include "base/target.h"
 
 #include <cstdlib>
 #include <gtest/gtest.h>

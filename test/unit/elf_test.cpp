@@ -2,7 +2,7 @@
 // clang-14, links by GNU ld, gold and lld, checked with readelf, objdump and
 // objcopy. Inputs are produced in a mkdtemp directory removed at exit.
 #include "temp_dir.h"
-#include "elf_file.h"
+#include "base/elf_file.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

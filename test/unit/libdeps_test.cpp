@@ -1,7 +1,7 @@
 // oxcc link's library dependencies (libdeps) and extension dependencies
 // (module_deps): resolution order, refusals, cycles, missing modules.
 #include "temp_dir.h"
-#include "fs.h"
+#include "base/fs.h"
 #include "link/libdeps.h"
 #include "link/module_deps.h"
 #include "link/plan.h"

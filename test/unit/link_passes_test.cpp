@@ -1,9 +1,9 @@
 // oxcc link's planning passes (driver/link/passes.h) over plain data: each
 // decision checked on a LinkPlan, with no store, no toolchain and no link.
 #include "temp_dir.h"
-#include "fs.h"
+#include "base/fs.h"
 #include "link/passes.h"
-#include "store.h"
+#include "store/store.h"
 #include "link/wheel.h"
 
 #include <gtest/gtest.h>

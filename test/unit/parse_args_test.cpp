@@ -1,5 +1,5 @@
 // Classification of compiler command lines (driver/parse_args.cpp).
-#include "parse_args.h"
+#include "wrapper/parse_args.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Manifests round-trip, and bad manifests are refused with a reason.
-#include "records.h"
+#include "store/records.h"
 
 #include <gtest/gtest.h>
 

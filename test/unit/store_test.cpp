@@ -1,8 +1,8 @@
 // The store: layout, atomic writes, module names, concurrent writers.
 #include "temp_dir.h"
-#include "fs.h"
-#include "record.h"
-#include "store.h"
+#include "base/fs.h"
+#include "wrapper/record.h"
+#include "store/store.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>

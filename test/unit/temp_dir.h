@@ -3,7 +3,7 @@
 // file in it.
 #pragma once
 
-#include "fs.h"
+#include "base/fs.h"
 
 #include <cstdlib>
 #include <filesystem>

@@ -1,0 +1,167 @@
+// Reading manifests back, with yaml-cpp: files may have been edited by
+// hand, and every problem must come back as a sentence, never a crash.
+#include "store/records.h"
+
+#include <yaml-cpp/yaml.h>
+
+namespace oxcc {
+
+namespace {
+// Reads typed fields from a YAML map, remembering the first problem.
+struct Reader {
+  const YAML::Node &map;
+  std::string &error;
+  std::string str(const char *key, bool required = false) {
+    const YAML::Node n = map[key];
+    if (!n) {
+      if (required && error.empty()) error = std::string("missing key '") + key + "'";
+      return "";
+    }
+    if (!n.IsScalar()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a string";
+      return "";
+    }
+    // A required key names the record (module, id): empty, it would be
+    // written back as absent (the writer leaves empty strings out).
+    std::string value = n.as<std::string>();
+    if (required && value.empty() && error.empty()) error = std::string("key '") + key + "' is empty";
+    return value;
+  }
+  std::vector<std::string> list(const char *key) {
+    std::vector<std::string> v;
+    const YAML::Node n = map[key];
+    if (!n) return v;
+    if (!n.IsSequence()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a list";
+      return v;
+    }
+    for (const auto &e : n) {
+      if (!e.IsScalar()) {
+        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
+        return v;
+      }
+      v.push_back(e.as<std::string>());
+    }
+    return v;
+  }
+  std::map<std::string, std::string> strMap(const char *key) {
+    std::map<std::string, std::string> m;
+    const YAML::Node n = map[key];
+    if (!n) return m;
+    if (!n.IsMap()) {
+      if (error.empty()) error = std::string("key '") + key + "' is not a mapping";
+      return m;
+    }
+    for (const auto &kv : n) {
+      if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
+        return m;
+      }
+      m[kv.first.as<std::string>()] = kv.second.as<std::string>();
+    }
+    return m;
+  }
+  int64_t integer(const char *key) {
+    const YAML::Node n = map[key];
+    if (!n) return 0;
+    try {
+      return n.as<int64_t>();
+    } catch (const YAML::Exception &) {
+      if (error.empty()) error = std::string("key '") + key + "' is not an integer";
+      return 0;
+    }
+  }
+};
+
+bool loadMap(const std::string &text, const char *schema, YAML::Node &root, std::string &error) {
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception &e) {
+    error = "not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")";
+    return false;
+  }
+  if (!root.IsMap()) {
+    error = "not a YAML mapping";
+    return false;
+  }
+  const YAML::Node s = root["schema"];
+  if (!s || !s.IsScalar() || s.as<std::string>() != schema) {
+    error = std::string("schema is not '") + schema + "'";
+    return false;
+  }
+  return true;
+}
+
+bool isHexId(const std::string &s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+} // namespace
+
+std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string &error) {
+  YAML::Node root;
+  if (!loadMap(text, kObjectSchema, root, error)) return std::nullopt;
+  Reader rd{root, error};
+  ObjectRecord r;
+  r.id = rd.str("id", true);
+  r.storedSha256 = rd.str("stored_sha256");
+  r.origin = rd.str("origin");
+  r.source = rd.str("source");
+  r.language = rd.str("language");
+  r.cwd = rd.str("cwd");
+  r.output = rd.str("output");
+  r.compiler = rd.str("compiler");
+  r.target = rd.str("target");
+  r.module = rd.str("module");
+  r.flags = rd.list("flags");
+  r.generator = rd.str("generator");
+  r.generatorSource = rd.str("generator_source");
+  r.notes = rd.strMap("notes");
+  r.recordedNs = rd.integer("recorded_ns");
+  if (error.empty() && !isHexId(r.id)) error = "id is not a sha256 hex digest";
+  if (!error.empty()) return std::nullopt;
+  return r;
+}
+
+std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::string &error) {
+  YAML::Node root;
+  if (!loadMap(text, kExtensionSchema, root, error)) return std::nullopt;
+  Reader rd{root, error};
+  ExtensionRecord r;
+  r.module = rd.str("module", true);
+  std::string from = rd.str("name_from");
+  r.nameFrom = from == "shim" ? NameFrom::Shim : from == "init" ? NameFrom::Init : NameFrom::Path;
+  r.init = rd.str("init");
+  r.language = rd.str("language");
+  r.target = rd.str("target");
+  r.output = rd.str("output");
+  r.outputSha256 = rd.str("output_sha256");
+  r.sourceDir = rd.str("source_dir");
+  r.linker = rd.str("linker");
+  r.objects = rd.list("objects");
+  r.extraObjects = rd.list("extra_objects");
+  r.archives = rd.list("archives");
+  r.sharedInputs = rd.list("shared_inputs");
+  r.libraries = rd.list("libraries");
+  r.libraryDirs = rd.list("library_dirs");
+  r.capturedLibraries = rd.strMap("captured_libraries");
+  r.linkerArgs = rd.list("linker_args");
+  r.flags = rd.list("flags");
+  r.exports = rd.list("exports");
+  r.linkModules = rd.list("link_modules");
+  r.notes = rd.strMap("notes");
+  r.recordedNs = rd.integer("recorded_ns");
+  for (const auto *ids : {&r.objects, &r.extraObjects, &r.archives})
+    for (const auto &id : *ids)
+      if (error.empty() && !isHexId(id)) error = "object id '" + id + "' is not a sha256 hex digest";
+  for (const auto &[name, id] : r.capturedLibraries) {
+    if (error.empty() && !isHexId(id)) error = "captured library id '" + id + "' is not a sha256 hex digest";
+    if (error.empty() && name.empty()) error = "a captured library has an empty name";
+  }
+  if (!error.empty()) return std::nullopt;
+  return r;
+}
+
+} // namespace oxcc
