@@ -4,6 +4,7 @@
 #include "crash_guard.h"
 #include "base/fs.h"
 #include "host.h"
+#include "base/environment.h"
 
 #include <cstdlib>
 #include <dlfcn.h>
@@ -69,8 +70,7 @@ bool loadOne(const Wanted &w, std::set<std::string> &seen, std::string &error) {
 
 bool loadAll(const std::vector<Wanted> &explicitOnes, std::string &error) {
   std::vector<Wanted> wanted = explicitOnes;
-  if (const char *env = getenv("OXCC_PLUGINS"); env && *env) {
-    std::string list = env;
+  if (const std::string &list = environment().plugins; !list.empty()) {
     size_t at = 0;
     while (at <= list.size()) {
       size_t colon = list.find(':', at);

@@ -1,4 +1,5 @@
 #include "fs.h"
+#include "environment.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/SHA256.h"
@@ -168,8 +169,8 @@ std::string selfExe() {
 
 std::string findOnPath(const std::string &name, const std::string &skipReal) {
   if (name.find('/') != std::string::npos) return name;
-  const char *path = getenv("PATH");
-  std::string_view rest = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  const auto &path = environment().path;
+  std::string_view rest = path ? std::string_view(*path) : "/usr/local/bin:/usr/bin:/bin";
   while (true) {
     auto colon = rest.find(':');
     std::string dir(rest.substr(0, colon));

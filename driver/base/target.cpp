@@ -1,4 +1,5 @@
 #include "target.h"
+#include "environment.h"
 
 #include "base/fs.h"
 
@@ -9,11 +10,6 @@
 namespace oxcc {
 
 namespace {
-
-std::string envOr(const char *name, const std::string &fallback) {
-  const char *v = getenv(name);
-  return v && *v ? v : fallback;
-}
 
 std::string trim(std::string s) {
   size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
@@ -30,7 +26,7 @@ std::string knownTargets() {
 // The distribution's yaml named by OXCC_PYTHON, or "" when OXCC_PYTHON is
 // unset or names an interpreter (its meaning for `oxcc env`).
 std::string distributionFromEnv() {
-  std::string p = envOr("OXCC_PYTHON", "");
+  const std::string &p = environment().python;
   if (p.empty()) return "";
   if (p.ends_with("/distribution.yaml") || p == "distribution.yaml") return absolutePath(p);
   if (isRegularFile(p + "/distribution.yaml")) return absolutePath(p) + "/distribution.yaml";
@@ -64,8 +60,11 @@ std::map<std::string, std::string> distributionScalars(const std::string &text) 
 
 
 std::string distributionRoot() {
-  std::string xdg = envOr("XDG_CACHE_HOME", envOr("HOME", "/tmp") + "/.cache");
-  return absolutePath(envOr("OXCC_CACHE", xdg + "/oxcc")) + "/python";
+  const Environment &env = environment();
+  if (!env.cache.empty()) return absolutePath(env.cache) + "/python";
+  std::string xdg = !env.xdgCacheHome.empty() ? env.xdgCacheHome
+                                               : (env.home.empty() ? "/tmp" : env.home) + "/.cache";
+  return absolutePath(xdg + "/oxcc") + "/python";
 }
 
 bool currentDistributionYaml(const std::string &triple, const std::string &otherwise,
@@ -136,9 +135,10 @@ bool resolveTarget(const std::string &triple, Target &target, std::string &error
 }
 
 bool targetFromEnv(Target &target, std::string &error) {
-  std::string triple = envOr("OXCC_TARGET", "");
+  const Environment &env = environment();
+  const std::string &triple = env.target;
   if (triple.empty()) return true;
-  std::string include = envOr("OXCC_TARGET_INCLUDE", "");
+  const std::string &include = env.targetInclude;
   if (include.empty()) return resolveTarget(triple, target, error);
 
   // Resolved once by `oxcc run --target`: no file to read on this call.
@@ -150,7 +150,7 @@ bool targetFromEnv(Target &target, std::string &error) {
     target.cc = dir + "/cc";
     target.cxx = dir + "/c++";
   }
-  std::string hosts = envOr("OXCC_TARGET_HOST_INCLUDES", "");
+  const std::string &hosts = env.targetHostIncludes;
   for (size_t pos = 0; pos < hosts.size();) {
     size_t colon = hosts.find(':', pos);
     if (colon == std::string::npos) colon = hosts.size();

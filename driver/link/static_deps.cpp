@@ -1,4 +1,5 @@
 #include "static_deps.h"
+#include "base/environment.h"
 
 #include "base/fs.h"
 #include "packed_resources.h"
@@ -20,7 +21,7 @@ std::vector<std::string> pkgConfigDirs() {
     for (std::string d; std::getline(in, d, ':');)
       if (!d.empty()) dirs.push_back(d);
   };
-  if (const char *p = std::getenv("PKG_CONFIG_PATH"); p && *p) split(p);
+  if (!environment().pkgConfigPath.empty()) split(environment().pkgConfigPath);
   std::string out, pc = findOnPath("pkg-config");
   if (!pc.empty() && captureOutput({pc, {"pkg-config", "--variable", "pc_path", "pkg-config"}}, out))
     split(out.substr(0, out.find('\n')));

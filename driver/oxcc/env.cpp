@@ -1,6 +1,7 @@
 // oxcc env / oxcc run / oxcc shim: the environment that makes a Python
 // build go through oxcc, and the shim that names each extension exactly.
 #include "base/fs.h"
+#include "base/environment.h"
 #include "base/process.h"
 #include "base/target.h"
 #include "oxcc/commands.h"
@@ -16,16 +17,15 @@ namespace {
 
 std::string defaultPython() {
   // OXCC_PYTHON may also name a distribution (a directory) for --target.
-  const char *p = getenv("OXCC_PYTHON");
-  bool interpreter = p && *p && !std::string(p).ends_with(".yaml") &&
-                     (!fileExists(p) || isRegularFile(p));
+  const std::string &p = environment().python;
+  bool interpreter = !p.empty() && !p.ends_with(".yaml") && (!fileExists(p) || isRegularFile(p));
   return interpreter ? p : "/usr/bin/python3";
 }
 
 // The installed shim: next to the binary in both the build tree and an
 // install (<prefix>/bin/oxcc, <prefix>/share/oxcc/distutils_shim).
 std::string shimDir() {
-  if (const char *d = getenv("OXCC_SHIM_DIR"); d && *d) return d;
+  if (!environment().shimDir.empty()) return environment().shimDir;
   return dirName(dirName(selfExe())) + "/share/oxcc/distutils_shim";
 }
 
@@ -89,7 +89,7 @@ bool buildEnv(const std::string &python, Vars &vars, std::string &hostIncludes,
   std::string bin = dirName(selfExe());
   std::string cc = bin + "/oxcc", cxx = bin + "/oxc++";
   std::string pythonPath = shimDir();
-  if (const char *pp = getenv("PYTHONPATH"); pp && *pp) pythonPath += std::string(":") + pp;
+  if (!environment().pythonPath.empty()) pythonPath += ":" + environment().pythonPath;
   vars = {{"CC", cc},
           {"CXX", cxx},
           {"LDSHARED", cc + " " + (ld.empty() ? "-shared" : ld)},
@@ -102,8 +102,7 @@ bool buildEnv(const std::string &python, Vars &vars, std::string &hostIncludes,
 // adds what wrapper mode needs so that it reads no file per call: the
 // distribution's include dir and the host interpreter's (to be replaced).
 bool targetEnv(Args &args, const std::string &hostIncludes, Vars &vars, std::string &error) {
-  const char *env = getenv("OXCC_TARGET");
-  std::string triple = env ? env : "";
+  std::string triple = environment().target;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--target" && i + 1 < args.size()) {
       triple = args[i + 1];

@@ -1,4 +1,5 @@
 #include "store.h"
+#include "base/environment.h"
 
 #include "base/fs.h"
 
@@ -11,10 +12,10 @@
 namespace oxcc {
 
 std::string Store::defaultRoot() {
-  if (const char *s = getenv("OXCC_STORE"); s && *s) return absolutePath(s);
-  if (const char *x = getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/oxcc/store";
-  const char *home = getenv("HOME");
-  return std::string(home && *home ? home : "/tmp") + "/.cache/oxcc/store";
+  const Environment &env = environment();
+  if (!env.store.empty()) return absolutePath(env.store);
+  if (!env.xdgCacheHome.empty()) return env.xdgCacheHome + "/oxcc/store";
+  return (env.home.empty() ? std::string("/tmp") : env.home) + "/.cache/oxcc/store";
 }
 
 bool Store::open(bool create, std::string &error) {

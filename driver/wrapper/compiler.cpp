@@ -1,4 +1,5 @@
 #include "compiler.h"
+#include "base/environment.h"
 
 #include "base/fs.h"
 #include "base/process.h"
@@ -15,7 +16,8 @@ bool chooseCompiler(const std::string &invokedAs, const Invocation &inv, Command
   const char *from = "PATH";
   if (!inv.compilerOverride.empty()) {
     name = inv.compilerOverride, from = "--oxcc-cc";
-  } else if (const char *env = getenv(inv.cxxDriver ? "OXCC_CXX" : "OXCC_CC"); env && *env) {
+  } else if (const std::string &env = inv.cxxDriver ? environment().cxx : environment().cc;
+             !env.empty()) {
     name = env, from = inv.cxxDriver ? "OXCC_CXX" : "OXCC_CC";
   } else if (invokedAs == "oxcc" || invokedAs == "oxc++") {
     name = inv.cxxDriver ? "c++" : "cc";
@@ -56,7 +58,7 @@ static std::string askTriple(const std::string &path) {
 std::string targetTriple(const Invocation &inv, const std::string &compilerPath,
                          const Store *store) {
   if (!inv.target.empty()) return inv.target;
-  if (const char *t = getenv("OXCC_TARGET"); t && *t) return t;
+  if (!environment().target.empty()) return environment().target;
   // Asking the compiler costs a process; the answer only changes when the
   // compiler binary does, so key the cache on its identity.
   std::string real = realPath(compilerPath);

@@ -1,4 +1,5 @@
 #include "record.h"
+#include "base/environment.h"
 
 #include "base/elf_file.h"
 #include "base/fs.h"
@@ -61,7 +62,7 @@ bool recordCompile(RecordContext &ctx, std::string &error) {
 
 bool hasExtensionSuffix(const std::string &path) {
   std::string name = baseName(path);
-  if (const char *s = getenv("OXCC_EXT_SUFFIX"); s && *s) return name.ends_with(s);
+  if (const std::string &s = environment().extSuffix; !s.empty()) return name.ends_with(s);
   return name.ends_with(".so") &&
          (name.find(".cpython-") != std::string::npos || name.ends_with(".abi3.so"));
 }

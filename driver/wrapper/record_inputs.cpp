@@ -7,6 +7,7 @@
 //  - static archives a -l found in a build-local -L directory (setuptools'
 //    build_clib, numpy's libnpymath.a), stored like foreign objects.
 #include "wrapper/record.h"
+#include "base/environment.h"
 
 #include "base/elf_file.h"
 #include "base/fs.h"
@@ -89,8 +90,8 @@ bool captureBuildLocalLibraries(RecordContext &ctx, ExtensionRecord &ext, std::s
   // the time `oxcc link` runs; system and installed libraries are not
   // copied: oxcc link finds them where they are.
   std::string cwd = realPath(ctx.cwd);
-  const char *tmpEnv = getenv("TMPDIR");
-  std::string tmp = realPath(tmpEnv && *tmpEnv ? tmpEnv : "/tmp");
+  const std::string &tmpEnv = environment().tmpdir;
+  std::string tmp = realPath(tmpEnv.empty() ? "/tmp" : tmpEnv);
   for (const auto &name : ext.libraries) {
     std::string file = name.starts_with(":") ? name.substr(1) : "lib" + name + ".a";
     // The archive oxcc link would pick (libdeps.cpp: an archive in any -L

@@ -1,4 +1,5 @@
 #include "wrapper.h"
+#include "base/environment.h"
 
 #include "wrapper/compiler.h"
 #include "base/fs.h"
@@ -12,11 +13,6 @@
 #include <sys/wait.h>
 
 namespace oxcc {
-
-static bool envFlag(const char *name) {
-  const char *v = getenv(name);
-  return v && *v && std::string(v) != "0";
-}
 
 static std::string quoted(const std::string &s) {
   std::string out = "\"";
@@ -75,7 +71,7 @@ static Outcome passThroughOutcome(const Invocation &inv, bool read) {
 
 int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   bool cxxDriver = invokedAs == "oxc++" || invokedAs.ends_with("++");
-  bool strict = envFlag("OXCC_STRICT");
+  bool strict = environment().strict;
 
   // Plugins (--plugin PATH.so, OXCC_PLUGINS, oxcc.toml) are loaded, then
   // take their own tags out of argv before anything reads it.
@@ -95,7 +91,7 @@ int runWrapper(const std::string &invokedAs, std::vector<std::string> args) {
   // call that cannot be recorded or planned stays of kind Unknown, unread,
   // and is exec'd below.
   // OXCC_DISABLE: the compiler alone; oxcc touches nothing, not even its counters.
-  bool disabled = envFlag("OXCC_DISABLE");
+  bool disabled = environment().disable;
   bool read = mayRecordOrPlan(args) && !disabled;
   Invocation inv;
   if (read) {

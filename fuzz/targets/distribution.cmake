@@ -2,7 +2,7 @@
 # planner is not needed: --gc-sections drops what parseDistribution does not
 # reach (findDistribution and its helpers), with their references.
 add_executable(fuzz-distribution ${F}/distribution.cpp ${S}/driver/link/distribution.cpp
-  ${S}/driver/base/fs.cpp ${S}/driver/base/target.cpp)
+  ${S}/driver/base/fs.cpp ${S}/driver/base/target.cpp ${S}/driver/base/environment.cpp)
 target_include_directories(fuzz-distribution PRIVATE ${S}/driver ${S}/plugins)
 target_include_directories(fuzz-distribution SYSTEM PRIVATE ${OXCC_LLVM_INCLUDE})
 target_compile_options(fuzz-distribution PRIVATE -ffunction-sections -fdata-sections)

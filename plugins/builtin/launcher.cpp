@@ -6,6 +6,7 @@
 #include "config.h"
 #include "base/fs.h"
 #include "host.h"
+#include "base/environment.h"
 
 #include <cstdlib>
 #include <sstream>
@@ -15,8 +16,8 @@ namespace oxcc {
 static void prependLauncher(const oxcc_api *api, oxcc_call *call, void *) {
   std::string launcher;
   std::string from = "OXCC_LAUNCHER";
-  if (const char *env = getenv("OXCC_LAUNCHER")) {
-    launcher = env; // set but empty: no launcher, whatever oxcc.toml says
+  if (const auto &env = environment().launcher) {
+    launcher = *env; // set but empty: no launcher, whatever oxcc.toml says
   } else {
     const ProjectConfig *config;
     std::string error; // a malformed oxcc.toml was already reported by the loader

@@ -17,6 +17,7 @@
 #include "host.h"
 #include "base/language.h"
 #include "base/target.h"
+#include "base/environment.h"
 
 #include <cstdlib>
 #include <unistd.h>
@@ -116,9 +117,8 @@ void dropHostLibraryDirs(const Args &args) {
 }
 
 void applyTarget(const oxcc_api *api, oxcc_call *call, void *) {
-  // The hot path: a host build pays one getenv.
-  const char *env = getenv("OXCC_TARGET");
-  if (!env || !*env) return;
+  // The hot path: a host build pays one comparison.
+  if (environment().target.empty()) return;
   Target target;
   std::string error;
   if (!targetFromEnv(target, error)) {
