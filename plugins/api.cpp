@@ -70,7 +70,7 @@ std::optional<std::string> scalar(const oxcc_call &c, std::string_view key) {
     const ExtensionRecord &r = *c.extension;
     if (key == "module") return r.module;
     if (key == "init") return r.init;
-    if (key == "language") return r.language;
+    if (key == "language") return std::string(linkLanguageName(r.language));
     if (key == "output") return r.output;
     if (key == "linker") return r.linker;
     if (key == "target") return r.target;

@@ -299,7 +299,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
       for (const auto &p : e.objectPaths) n += " " + ninjaPath(p);
       for (const auto &p : e.archivePaths) n += " " + ninjaPath(p);
       for (const auto &p : e.libraryArchives) n += " " + ninjaPath(p);
-      n += "\n  driver = " + std::string(e.record.language == "c++" ? "$cxx" : "$cc") + "\n";
+      n += "\n  driver = " + std::string(e.record.language == LinkLanguage::Cxx ? "$cxx" : "$cc") + "\n";
       std::string libs;
       for (const auto &r : e.libraries) {
         if (r.kind == LibraryResolution::Kind::Provided) libs += " " + shellWord("-l" + r.name);

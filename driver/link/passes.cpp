@@ -280,7 +280,7 @@ bool locateObjects(const Store &store, ChosenInputs &in, LinkPlan &plan, std::st
         error = "module " + module + ": stored object " + p + " is missing; " + rebuildHint(module);
         return false;
       }
-    plan.cxx |= pe.record.language == "c++";
+    plan.cxx |= pe.record.language == LinkLanguage::Cxx;
     plan.extensions.push_back(pe);
   }
   return true;

@@ -52,7 +52,7 @@ static void printJson(const std::vector<ExtensionRecord> &exts, const std::strin
            "\"captured_libraries\": %s, \"linker_args\": %s, \"shared_inputs\": %s, "
            "\"exports\": %s, \"link_modules\": %s, \"notes\": %s}",
            i ? "," : "", jsonString(e.module).c_str(), jsonString(e.init).c_str(),
-           jsonString(nameFromString(e.nameFrom)).c_str(), jsonString(e.language).c_str(),
+           jsonString(nameFromString(e.nameFrom)).c_str(), jsonString(linkLanguageName(e.language)).c_str(),
            jsonString(e.target).c_str(), jsonString(e.sourceDir).c_str(),
            jsonString(e.output).c_str(), jsonList(e.objects).c_str(),
            jsonList(e.extraObjects).c_str(), jsonList(e.archives).c_str(),
@@ -79,7 +79,7 @@ static void printTable(const std::vector<ExtensionRecord> &exts) {
   for (const auto &e : exts) {
     std::string libs;
     for (const auto &l : e.libraries) libs += (libs.empty() ? "" : ",") + l;
-    printf("%-*s  %-4s  %-7zu  %-9s  %s\n", int(w), e.module.c_str(), e.language.c_str(),
+    printf("%-*s  %-4s  %-7zu  %-9s  %s\n", int(w), e.module.c_str(), linkLanguageName(e.language),
            e.objects.size() + e.extraObjects.size(), libs.empty() ? "-" : libs.c_str(),
            e.sourceDir.c_str());
     if (!e.exports.empty()) printf("  exports: %s\n", commaList(e.exports).c_str());

@@ -190,7 +190,7 @@ static int gc(Store &store, const GcOptions &opt) {
       if (hasRecord) {
         std::string err;
         auto rec = store.readObjectRecord(id, err);
-        what = rec ? (rec->origin == "foreign" ? "foreign " + rec->output : rec->source)
+        what = rec ? (rec->origin == Origin::Foreign ? "foreign " + rec->output : rec->source)
                    : "unreadable record";
       }
       if (opt.dryRun) {

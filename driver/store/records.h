@@ -15,15 +15,19 @@ namespace oxcc {
 inline constexpr const char *kObjectSchema = "oxcc-object/1";
 inline constexpr const char *kExtensionSchema = "oxcc-extension/1";
 
-// One object file the store holds, compiled through oxcc (origin "compiled")
-// or met as a link input that oxcc did not compile (origin "foreign"; also
-// used for archives).
+// Where a stored object came from: compiled through oxcc, or met as a link
+// input that oxcc did not compile (also archives).
+enum class Origin : uint8_t { Compiled, Foreign };
+
+// One object file the store holds.
 struct ObjectRecord {
   std::string id;        // sha256 of the compiler's output (before oxcc's section)
   std::string storedSha256; // sha256 of the stored file (with the section)
-  std::string origin = "compiled";
+  Origin origin = Origin::Compiled;
   std::string source;    // absolute path of the source file
-  std::string language;  // c, c++, assembler, ...
+  // gcc's -x name (c, c++, assembler, cuda, ...): an open set, which a
+  // plugin may extend, so a string.
+  std::string language;
   std::string cwd;
   std::string output;    // absolute path the compiler wrote
   std::string compiler;  // the real compiler that ran
@@ -36,6 +40,9 @@ struct ObjectRecord {
   int64_t recordedNs = 0;
 };
 
+// Which driver links an extension: C++ if any object is C++ or oxc++ linked.
+enum class LinkLanguage : uint8_t { C, Cxx };
+
 // How the module name of an extension was learnt.
 enum class NameFrom { Shim, Path, Init };
 
@@ -43,7 +50,7 @@ struct ExtensionRecord {
   std::string module;   // full dotted name: pkg.sub._ext
   NameFrom nameFrom = NameFrom::Path;
   std::string init;     // PyInit_<leaf>
-  std::string language; // c or c++ (c++ if any object is C++ or oxc++ linked)
+  LinkLanguage language = LinkLanguage::C;
   std::string target;
   std::string output;   // absolute path of the .so
   std::string outputSha256;
@@ -69,7 +76,10 @@ struct ExtensionRecord {
   int64_t recordedNs = 0;
 };
 
+// Each enum's word in the records (and `oxcc list`, the plugin API).
 const char *nameFromString(NameFrom n);
+const char *originName(Origin o);
+const char *linkLanguageName(LinkLanguage l);
 
 // records_write.cpp (no yaml-cpp: the driver's hot path).
 std::string toYaml(const ObjectRecord &r);

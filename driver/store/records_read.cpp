@@ -107,7 +107,10 @@ std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string 
   ObjectRecord r;
   r.id = rd.str("id", true);
   r.storedSha256 = rd.str("stored_sha256");
-  r.origin = rd.str("origin");
+  std::string origin = rd.str("origin");
+  if (origin == "foreign") r.origin = Origin::Foreign;
+  else if (!origin.empty() && origin != "compiled" && error.empty())
+    error = "origin: '" + origin + "' is neither compiled nor foreign";
   r.source = rd.str("source");
   r.language = rd.str("language");
   r.cwd = rd.str("cwd");
@@ -134,7 +137,10 @@ std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::s
   std::string from = rd.str("name_from");
   r.nameFrom = from == "shim" ? NameFrom::Shim : from == "init" ? NameFrom::Init : NameFrom::Path;
   r.init = rd.str("init");
-  r.language = rd.str("language");
+  std::string language = rd.str("language");
+  if (language == "c++") r.language = LinkLanguage::Cxx;
+  else if (!language.empty() && language != "c" && error.empty())
+    error = "language: '" + language + "' is neither c nor c++";
   r.target = rd.str("target");
   r.output = rd.str("output");
   r.outputSha256 = rd.str("output_sha256");

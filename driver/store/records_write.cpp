@@ -7,6 +7,9 @@
 
 namespace oxcc {
 
+const char *originName(Origin o) { return o == Origin::Foreign ? "foreign" : "compiled"; }
+const char *linkLanguageName(LinkLanguage l) { return l == LinkLanguage::Cxx ? "c++" : "c"; }
+
 const char *nameFromString(NameFrom n) {
   switch (n) {
   case NameFrom::Shim: return "shim";
@@ -66,7 +69,7 @@ std::string toYaml(const ObjectRecord &r) {
   w.putPlain("schema", kObjectSchema);
   w.putPlain("id", r.id);
   w.put("stored_sha256", r.storedSha256);
-  w.put("origin", r.origin);
+  w.put("origin", originName(r.origin));
   w.put("source", r.source);
   w.put("language", r.language);
   w.put("cwd", r.cwd);
@@ -88,7 +91,7 @@ std::string toYaml(const ExtensionRecord &r) {
   w.put("module", r.module);
   w.put("name_from", nameFromString(r.nameFrom));
   w.put("init", r.init);
-  w.put("language", r.language);
+  w.put("language", linkLanguageName(r.language));
   w.put("target", r.target);
   w.put("output", r.output);
   w.put("output_sha256", r.outputSha256);

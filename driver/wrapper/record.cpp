@@ -99,7 +99,7 @@ bool storeForeignInput(RecordContext &ctx, const std::string &path, const std::s
   ObjectRecord rec;
   rec.id = id;
   rec.storedSha256 = id;
-  rec.origin = "foreign";
+  rec.origin = Origin::Foreign;
   rec.output = absolutePath(path);
   rec.cwd = ctx.cwd;
   rec.recordedNs = nowNs();
@@ -209,7 +209,7 @@ bool recordLink(RecordContext &ctx, std::string &error) {
       break;
     }
   }
-  ext.language = cxx ? "c++" : "c";
+  ext.language = cxx ? LinkLanguage::Cxx : LinkLanguage::C;
   ext.libraries = inv.libraries;
   for (const auto &d : inv.libraryDirs) ext.libraryDirs.push_back(absolutePath(d));
   ext.linkerArgs = inv.linkerArgs;

@@ -12,7 +12,7 @@ TEST(Records, ExtensionRoundTrip) {
   r.module = "pkg.sub._ext";
   r.nameFrom = NameFrom::Shim;
   r.init = "PyInit__ext";
-  r.language = "c++";
+  r.language = LinkLanguage::Cxx;
   r.target = "x86_64-linux-gnu";
   r.output = "/b/pkg/sub/_ext.so";
   r.outputSha256 = std::string(64, 'b');
@@ -28,6 +28,7 @@ TEST(Records, ExtensionRoundTrip) {
   ASSERT_TRUE(back) << error;
   EXPECT_EQ(back->module, r.module);
   EXPECT_EQ(back->nameFrom, NameFrom::Shim);
+  EXPECT_EQ(back->language, LinkLanguage::Cxx);
   EXPECT_EQ(back->objects, r.objects);
   EXPECT_EQ(back->archives, r.archives);
   EXPECT_EQ(back->libraries, r.libraries);
@@ -81,4 +82,26 @@ TEST(Records, BadManifestsAreRefused) {
   error.clear();
   EXPECT_FALSE(objectFromYaml("schema: oxcc-object/1\nid: " + kId + "\nrecorded_ns: soon\n", error));
   EXPECT_NE(error.find("not an integer"), std::string::npos);
+}
+
+// A closed set read from a manifest: a word outside it is refused, not
+// read as the default.
+TEST(Records, RefusesUnknownOriginAndLanguage) {
+  ObjectRecord o;
+  o.id = kId;
+  std::string yaml = toYaml(o), error;
+  const std::string compiled = "origin: \"compiled\"";
+  ASSERT_NE(yaml.find(compiled), std::string::npos) << yaml;
+  yaml.replace(yaml.find(compiled), compiled.size(), "origin: stolen");
+  EXPECT_FALSE(objectFromYaml(yaml, error));
+  EXPECT_NE(error.find("origin"), std::string::npos) << error;
+
+  ExtensionRecord e;
+  e.module = "pkg._ext";
+  yaml = toYaml(e), error.clear();
+  const std::string c = "language: \"c\"";
+  ASSERT_NE(yaml.find(c), std::string::npos) << yaml;
+  yaml.replace(yaml.find(c), c.size(), "language: fortran");
+  EXPECT_FALSE(extensionFromYaml(yaml, error));
+  EXPECT_NE(error.find("language"), std::string::npos) << error;
 }
