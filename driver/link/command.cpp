@@ -7,7 +7,7 @@
 #include "link/plan.h"
 #include "base/process.h"
 #include "store/store.h"
-#include "oxcc/commands.h"
+#include "command.h"
 
 #include <cstdio>
 #include <sys/wait.h>

@@ -34,7 +34,7 @@
 #include "base/elf_file.h"
 #include "base/fs.h"
 #include "base/process.h"
-#include "oxcc/commands.h"
+#include "link/command.h"
 
 #include <set>
 #include <tuple>

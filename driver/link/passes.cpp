@@ -4,7 +4,7 @@
 #include "link/distribution.h"
 #include "base/elf_file.h"
 #include "base/fs.h"
-#include "wrapper/record.h"
+#include "base/module_name.h"
 #include "registry.h"
 #include "store/store.h"
 #include "link/wheel.h"
@@ -204,7 +204,7 @@ bool chooseFromWheels(const LinkOptions &opts, const Store &store, const StoreRe
       }
       std::string err;
       auto bytes = readFile(wm.extracted, err);
-      auto section = bytes ? elf::readSection(*bytes, kObjectSection) : std::nullopt;
+      auto section = bytes ? elf::readSection(*bytes, elf::kObjectSection) : std::nullopt;
       auto ids = section ? elf::parseObjectRecords(*section) : std::vector<std::string>{};
       bool stored = !ids.empty();
       for (const auto &id : ids) stored &= fileExists(store.objectPath(id));

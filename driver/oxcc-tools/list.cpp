@@ -2,7 +2,7 @@
 #include "base/fs.h"
 #include "store/store.h"
 #include "store/stats.h"
-#include "oxcc/commands.h"
+#include "oxcc-tools/commands.h"
 
 #include <cstdio>
 #include <map>

@@ -1,8 +1,9 @@
 // oxcc-tools: the subcommands that read manifests and plan links. A
 // separate program so that `oxcc`, which runs on every compiler call, does
 // not load yaml-cpp. `oxcc list ...` execs `<prefix>/libexec/oxcc/oxcc-tools
-// list ...`. lld lives in oxcc-ld (ld_main.cpp).
-#include "oxcc/commands.h"
+// list ...`. lld lives in oxcc-ld.
+#include "link/command.h"
+#include "oxcc-tools/commands.h"
 
 #include <map>
 

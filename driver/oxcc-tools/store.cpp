@@ -3,7 +3,7 @@
 // oxcc store gc: removes the objects no extension record references.
 #include "base/fs.h"
 #include "store/store.h"
-#include "oxcc/commands.h"
+#include "oxcc-tools/commands.h"
 
 #include <cerrno>
 #include <cstdio>

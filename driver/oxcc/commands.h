@@ -1,25 +1,15 @@
-// Tool mode: `oxcc SUBCOMMAND ...`. Each returns the process exit code.
+// The light subcommands, which bin/oxcc runs itself (main.cpp dispatches;
+// the others exec libexec/oxcc/oxcc-tools or oxcc-ld).
 #pragma once
 
-#include <string>
-#include <vector>
+#include "base/subcommand.h"
 
 namespace oxcc {
 
-using Args = std::vector<std::string>;
-
 int toolHelp();
 int toolVersion();
-int toolList(const Args &args);
 int toolEnv(const Args &args);
 int toolRun(const Args &args);
 int toolShim(const Args &args);
-int toolStore(const Args &args);
-int toolLd(const Args &args);
-int toolLink(const Args &args);
-int toolLocalize(const Args &args);
-
-// "oxcc: error: ..." on stderr; returns `code`.
-int fail(int code, const std::string &message);
 
 } // namespace oxcc

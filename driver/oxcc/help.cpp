@@ -8,11 +8,6 @@
 
 namespace oxcc {
 
-int fail(int code, const std::string &message) {
-  fprintf(stderr, "oxcc: error: %s\n", message.c_str());
-  return code;
-}
-
 int toolVersion() {
   printf("oxcc %s\n", OXCC_VERSION);
   return 0;

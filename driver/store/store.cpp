@@ -108,23 +108,5 @@ void Store::cacheValue(const std::string &key, const std::string &value) const {
   writeFileAtomic(root_ + "/compilers/" + key, value, tmpDir(), err);
 }
 
-static bool isIdentStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-bool isValidModuleName(std::string_view name) {
-  if (name.empty() || name.size() > 512) return false;
-  bool atStart = true;
-  for (char c : name) {
-    if (c == '.') {
-      if (atStart) return false;
-      atStart = true;
-      continue;
-    }
-    if (atStart ? !isIdentStart(c) : !(isIdentStart(c) || (c >= '0' && c <= '9'))) return false;
-    atStart = false;
-  }
-  return !atStart;
-}
 
 } // namespace oxcc

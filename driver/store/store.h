@@ -73,7 +73,4 @@ private:
   std::string root_;
 };
 
-// A Python dotted module name: identifiers joined by dots, no empty part.
-bool isValidModuleName(std::string_view name);
-
 } // namespace oxcc

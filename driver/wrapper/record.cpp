@@ -1,8 +1,8 @@
 #include "record.h"
-#include "base/environment.h"
 
 #include "base/elf_file.h"
 #include "base/fs.h"
+#include "base/module_name.h"
 #include "registry.h"
 
 #include <algorithm>
@@ -26,9 +26,9 @@ bool recordCompile(RecordContext &ctx, std::string &error) {
       continue;
     }
     std::string id = sha256Hex(*bytes);
-    auto tagged = elf::appendSection(*bytes, kObjectSection, elf::makeObjectRecord(id));
+    auto tagged = elf::appendSection(*bytes, elf::kObjectSection, elf::makeObjectRecord(id));
     if (!tagged.error.empty()) {
-      error = "cannot add " + std::string(kObjectSection) + " to " + object + ": " + tagged.error;
+      error = "cannot add " + std::string(elf::kObjectSection) + " to " + object + ": " + tagged.error;
       return false;
     }
 
@@ -58,35 +58,6 @@ bool recordCompile(RecordContext &ctx, std::string &error) {
       return false;
   }
   return true;
-}
-
-bool hasExtensionSuffix(const std::string &path) {
-  std::string name = baseName(path);
-  if (const std::string &s = environment().extSuffix; !s.empty()) return name.ends_with(s);
-  return name.ends_with(".so") &&
-         (name.find(".cpython-") != std::string::npos || name.ends_with(".abi3.so"));
-}
-
-std::string moduleNameFromPath(const std::string &absOutput, const std::string &cwd) {
-  std::string rel;
-  // setuptools' build_ext puts module pkg.sub._ext at build/lib.<plat>/pkg/sub/.
-  auto at = absOutput.find("/build/lib.");
-  if (at != std::string::npos) {
-    auto slash = absOutput.find('/', at + 11);
-    if (slash != std::string::npos) rel = absOutput.substr(slash + 1);
-  } else if (absOutput.starts_with(cwd + "/")) {
-    rel = absOutput.substr(cwd.size() + 1); // an --inplace build
-  }
-  return moduleNameFromRelativePath(rel);
-}
-
-std::string moduleNameFromRelativePath(const std::string &rel) {
-  auto slash = rel.find_last_of('/');
-  auto dot = rel.find('.', slash == std::string::npos ? 0 : slash + 1);
-  std::string name = rel.substr(0, dot);
-  for (char &c : name)
-    if (c == '/') c = '.';
-  return isValidModuleName(name) ? name : "";
 }
 
 bool storeForeignInput(RecordContext &ctx, const std::string &path, const std::string &bytes,
@@ -161,7 +132,7 @@ bool recordLink(RecordContext &ctx, std::string &error) {
     case InputType::Object: {
       auto bytes = readFile(in.path, error);
       if (!bytes) return false;
-      auto section = elf::readSection(*bytes, kObjectSection);
+      auto section = elf::readSection(*bytes, elf::kObjectSection);
       auto ids = section ? elf::parseObjectRecords(*section) : std::vector<std::string>{};
       if (ids.empty()) {
         std::string id;

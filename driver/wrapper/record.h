@@ -41,19 +41,5 @@ bool storeForeignInput(RecordContext &ctx, const std::string &path, const std::s
 bool compileLinkSources(RecordContext &ctx, ExtensionRecord &ext, std::string &error);
 bool captureBuildLocalLibraries(RecordContext &ctx, ExtensionRecord &ext, std::string &error);
 
-// The object section's name, shared with the readers (oxcc link, tests).
-inline constexpr const char *kObjectSection = ".oxcc.obj";
-
-// pkg.sub._ext from .../build/lib.<plat>/pkg/sub/_ext.cpython-311-....so,
-// else from the output's place under `cwd`. "" if neither gives a valid name.
-std::string moduleNameFromPath(const std::string &absOutput, const std::string &cwd);
-
-// pkg/sub/_ext.cpython-311-x86_64-linux-gnu.so -> pkg.sub._ext: a path
-// relative to an import root. "" if it does not name a valid module.
-std::string moduleNameFromRelativePath(const std::string &rel);
-
-// True for names setuptools gives extension modules: *.cpython-*.so,
-// *.abi3.so, or OXCC_EXT_SUFFIX.
-bool hasExtensionSuffix(const std::string &path);
 
 } // namespace oxcc

@@ -68,7 +68,7 @@ bool compileLinkSources(RecordContext &ctx, ExtensionRecord &ext, std::string &e
     std::string err;
     auto bytes = status == 0 ? readFile(object, err) : std::nullopt;
     unlink(object.c_str());
-    auto section = bytes ? elf::readSection(*bytes, kObjectSection) : std::nullopt;
+    auto section = bytes ? elf::readSection(*bytes, elf::kObjectSection) : std::nullopt;
     auto ids = section ? elf::parseObjectRecords(*section) : std::vector<std::string>{};
     // No section: the child compiled but could not record (it said why).
     if (ids.empty()) {

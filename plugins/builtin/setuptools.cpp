@@ -7,7 +7,7 @@
 // They are oxcc's, so they are taken out before the real compiler runs.
 // A built-in, registered through the same C table as a loaded plugin.
 #include "host.h"
-#include "store/store.h"
+#include "base/module_name.h"
 
 #include <cctype>
 

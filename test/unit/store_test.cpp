@@ -3,6 +3,7 @@
 #include "base/fs.h"
 #include "wrapper/record.h"
 #include "store/store.h"
+#include "base/module_name.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
