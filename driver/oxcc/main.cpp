@@ -23,7 +23,7 @@ const std::map<std::string, Tool> &tools() {
   return t;
 }
 
-// Subcommands that parse manifests live in oxcc-tools (see tools_main.cpp).
+// Subcommands that parse manifests live in oxcc-tools (driver/oxcc-tools/).
 bool isHeavyTool(const std::string &name) {
   return name == "list" || name == "store" || name == "link" || name == "ld" ||
          name == "python";

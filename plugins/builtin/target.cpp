@@ -8,7 +8,7 @@
 //  - for a foreign triple, "compiler" becomes T's cc (c++ for the C++
 //    driver, and for a C-driver call whose sources are all C++), and -L of
 //    the host's system library directories is dropped.
-// Where T, its compilers and its distribution are is driver/target.cpp's
+// Where T, its compilers and its distribution are is driver/base/target.cpp's
 // job (`oxcc run/env --target` use it too). Registered after the loaded
 // plugins, before the launcher: the target's compiler replaces whatever
 // was chosen before it (the shim's host g++ included), and the launcher

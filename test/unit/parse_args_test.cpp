@@ -1,4 +1,4 @@
-// Classification of compiler command lines (driver/parse_args.cpp).
+// Classification of compiler command lines (driver/wrapper/parse_args.cpp).
 #include "wrapper/parse_args.h"
 
 #include <gtest/gtest.h>

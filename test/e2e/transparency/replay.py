@@ -29,7 +29,7 @@ from pathlib import Path
 # Names gcc gives its temporaries (/tmp/ccAbC123.o): they differ from run
 # to run, with or without oxcc, so they are compared as a pattern.
 TEMP = re.compile(rb"/tmp/cc[A-Za-z0-9]{6}\.[a-z]+")
-# oxcc runs the compiler with argv[0] resolved to its path (driver/compiler.cpp
+# oxcc runs the compiler with argv[0] resolved to its path (driver/wrapper/compiler.cpp
 # says why); gcc -v echoes argv[0] as COLLECT_GCC, its only trace.
 COLLECT = re.compile(rb"COLLECT_GCC=(?:\S*/)?(\S+)")
 
