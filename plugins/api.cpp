@@ -20,22 +20,8 @@ template <class F> auto noThrow(F f, decltype(f()) fallback) noexcept {
   }
 }
 
-// The ABI's names for kinds (plugin.h), fixed even if -###'s wording changes.
-const char *abiKind(Kind k) {
-  switch (k) {
-  case Kind::Compile: return "compile";
-  case Kind::AssembleOnly: return "assemble-only";
-  case Kind::Preprocess: return "preprocess";
-  case Kind::LinkShared: return "link-shared";
-  case Kind::LinkExe: return "link-exe";
-  case Kind::Query: return "query";
-  case Kind::Unknown: return "unknown";
-  }
-  return "unknown";
-}
-
 std::optional<std::string> invocationField(const Invocation &inv, std::string_view key) {
-  if (key == "kind") return abiKind(inv.kind);
+  if (key == "kind") return kindName(inv.kind);
   if (key == "output") return inv.output;
   if (key == "module") return inv.module;
   if (key == "target") return inv.target;

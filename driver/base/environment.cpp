@@ -42,11 +42,15 @@ Environment read() {
   return e;
 }
 
-} // namespace
-
-const Environment &environment() {
-  static const Environment e = read();
+Environment &snapshot() {
+  static Environment e = read();
   return e;
 }
+
+} // namespace
+
+const Environment &environment() { return snapshot(); }
+
+void rereadEnvironment() { snapshot() = read(); }
 
 } // namespace oxcc

@@ -36,4 +36,8 @@ struct Environment {
 
 const Environment &environment();
 
+// Reads the environment again: for a unit test that sets a variable in its
+// own process. oxcc itself never calls it.
+void rereadEnvironment();
+
 } // namespace oxcc

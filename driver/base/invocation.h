@@ -21,6 +21,8 @@ enum class Kind {
   Query,        // --version, -dumpversion, -print-*, -v, -###-only...
   Unknown,      // something oxcc will not guess about: passed through
 };
+// Its word in `-###` and in the plugin ABI's "kind" key (plugin.h): the
+// ABI fixes these words, so never reword one.
 const char *kindName(Kind k);
 
 enum class InputType { Source, Object, Archive, SharedLib, Other };

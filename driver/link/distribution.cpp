@@ -2,8 +2,7 @@
 
 #include "base/fs.h"
 #include "base/target.h"
-
-#include <yaml-cpp/yaml.h>
+#include "store/yaml_fields.h"
 
 namespace oxcc {
 
@@ -30,60 +29,21 @@ bool debianDistribution(const Toolchain &tools, Distribution &d, std::string &er
   return true;
 }
 
-// Reads typed fields of the manifest's top-level map; the first problem
-// becomes the error.
-struct ManifestReader {
-  const YAML::Node &map;
-  std::string &error;
-
-  const YAML::Node field(const char *key, bool required) {
-    const YAML::Node n = map[key];
-    if (!n && required && error.empty()) error = std::string("missing key '") + key + "'";
-    return n;
-  }
-  std::string str(const char *key, bool required = true) {
-    const YAML::Node n = field(key, required);
-    if (n && !n.IsScalar() && error.empty()) error = std::string("key '") + key + "' is not a string";
-    return n && n.IsScalar() ? n.as<std::string>() : "";
-  }
-  std::vector<std::string> list(const char *key) {
-    std::vector<std::string> out;
-    const YAML::Node n = field(key, false);
-    if (!n || n.IsNull()) return out;
-    if (!n.IsSequence()) {
-      if (error.empty()) error = std::string("key '") + key + "' is not a list";
-      return out;
+// A list of modules ({name, init, path}), each with a name.
+std::vector<DistributionModule> modules(YamlFields &rd, const char *key) {
+  std::vector<DistributionModule> out;
+  for (const auto &e : rd.items(key)) {
+    if (!e.IsMap() || !e["name"] || !e["name"].IsScalar()) {
+      rd.problem(std::string("key '") + key + "' holds an entry without a name");
+      return {};
     }
-    for (const auto &e : n) {
-      if (!e.IsScalar()) {
-        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
-        return out;
-      }
-      out.push_back(e.as<std::string>());
-    }
-    return out;
+    auto scalar = [&](const char *k) {
+      return e[k] && e[k].IsScalar() ? e[k].as<std::string>() : std::string();
+    };
+    out.push_back({scalar("name"), scalar("init"), scalar("path")});
   }
-  std::vector<DistributionModule> modules(const char *key) {
-    std::vector<DistributionModule> out;
-    const YAML::Node n = field(key, false);
-    if (!n || n.IsNull()) return out;
-    if (!n.IsSequence()) {
-      if (error.empty()) error = std::string("key '") + key + "' is not a list";
-      return out;
-    }
-    for (const auto &e : n) {
-      if (!e.IsMap() || !e["name"] || !e["name"].IsScalar()) {
-        if (error.empty()) error = std::string("key '") + key + "' holds an entry without a name";
-        return out;
-      }
-      auto scalar = [&](const char *k) {
-        return e[k] && e[k].IsScalar() ? e[k].as<std::string>() : std::string();
-      };
-      out.push_back({scalar("name"), scalar("init"), scalar("path")});
-    }
-    return out;
-  }
-};
+  return out;
+}
 
 // A path of the manifest, relative to its directory unless absolute.
 std::string underManifest(const std::string &dir, const std::string &p) {
@@ -137,19 +97,13 @@ bool targetCompilers(const Toolchain &tools, Distribution &d, std::string &error
 bool parseDistribution(const std::string &text, const std::string &path, Distribution &d,
                        std::string &error) {
   YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception &e) {
-    error = path + ": not YAML (" + std::string(e.what()) + ")";
-    return false;
-  }
-  if (!root.IsMap()) {
-    error = path + ": not a distribution manifest (expected a YAML mapping)";
+  if (!loadYamlMap(text, root, error)) {
+    error = path + ": " + error;
     return false;
   }
   std::string problem;
-  ManifestReader rd{root, problem};
-  std::string format = rd.str("format");
+  YamlFields rd{root, problem};
+  std::string format = rd.str("format", true);
   if (problem.empty() && format != kDistributionFormat) {
     error = path + ": unknown format '" + format + "' (this oxcc reads " + kDistributionFormat +
             "); rebuild the distribution with this oxcc's `oxcc python build`";
@@ -159,19 +113,18 @@ bool parseDistribution(const std::string &text, const std::string &path, Distrib
   d = Distribution{};
   d.name = path;
   d.fromSource = true;
-  d.target = rd.str("target");
-  d.version = rd.str("python_version");
-  d.includeDir = underManifest(dir, rd.str("include_dir"));
-  d.staticLib = underManifest(dir, rd.str("static_lib"));
-  d.stdlibDir = underManifest(dir, rd.str("stdlib_dir"));
+  d.target = rd.str("target", true);
+  d.version = rd.str("python_version", true);
+  d.includeDir = underManifest(dir, rd.str("include_dir", true));
+  d.staticLib = underManifest(dir, rd.str("static_lib", true));
+  d.stdlibDir = underManifest(dir, rd.str("stdlib_dir", true));
   // "-lm" stays a flag; anything else is a library file.
   for (const auto &l : rd.list("link_libs"))
     d.linkLibs.push_back(l.starts_with("-") ? l : underManifest(dir, l));
   d.linkFlags = rd.list("link_flags");
-  d.builtinModules = rd.modules("builtin_modules");
-  d.extensionModules = rd.modules("extension_modules");
+  d.builtinModules = modules(rd, "builtin_modules");
+  d.extensionModules = modules(rd, "extension_modules");
   for (auto &m : d.extensionModules) m.path = underManifest(dir, m.path);
-  if (problem.empty() && d.target.empty()) problem = "key 'target' is empty";
   if (!problem.empty()) {
     error = path + ": " + problem + "; rebuild the distribution with `oxcc python build`";
     return false;

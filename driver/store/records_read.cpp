@@ -1,89 +1,15 @@
-// Reading manifests back, with yaml-cpp: files may have been edited by
-// hand, and every problem must come back as a sentence, never a crash.
+// Reading records back, with yaml-cpp (store/yaml_fields.h): files may have
+// been edited by hand, and every problem must come back as a sentence.
 #include "store/records.h"
-
-#include <yaml-cpp/yaml.h>
+#include "store/yaml_fields.h"
 
 namespace oxcc {
 
 namespace {
-// Reads typed fields from a YAML map, remembering the first problem.
-struct Reader {
-  const YAML::Node &map;
-  std::string &error;
-  std::string str(const char *key, bool required = false) {
-    const YAML::Node n = map[key];
-    if (!n) {
-      if (required && error.empty()) error = std::string("missing key '") + key + "'";
-      return "";
-    }
-    if (!n.IsScalar()) {
-      if (error.empty()) error = std::string("key '") + key + "' is not a string";
-      return "";
-    }
-    // A required key names the record (module, id): empty, it would be
-    // written back as absent (the writer leaves empty strings out).
-    std::string value = n.as<std::string>();
-    if (required && value.empty() && error.empty()) error = std::string("key '") + key + "' is empty";
-    return value;
-  }
-  std::vector<std::string> list(const char *key) {
-    std::vector<std::string> v;
-    const YAML::Node n = map[key];
-    if (!n) return v;
-    if (!n.IsSequence()) {
-      if (error.empty()) error = std::string("key '") + key + "' is not a list";
-      return v;
-    }
-    for (const auto &e : n) {
-      if (!e.IsScalar()) {
-        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
-        return v;
-      }
-      v.push_back(e.as<std::string>());
-    }
-    return v;
-  }
-  std::map<std::string, std::string> strMap(const char *key) {
-    std::map<std::string, std::string> m;
-    const YAML::Node n = map[key];
-    if (!n) return m;
-    if (!n.IsMap()) {
-      if (error.empty()) error = std::string("key '") + key + "' is not a mapping";
-      return m;
-    }
-    for (const auto &kv : n) {
-      if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
-        if (error.empty()) error = std::string("key '") + key + "' holds a non-string";
-        return m;
-      }
-      m[kv.first.as<std::string>()] = kv.second.as<std::string>();
-    }
-    return m;
-  }
-  int64_t integer(const char *key) {
-    const YAML::Node n = map[key];
-    if (!n) return 0;
-    try {
-      return n.as<int64_t>();
-    } catch (const YAML::Exception &) {
-      if (error.empty()) error = std::string("key '") + key + "' is not an integer";
-      return 0;
-    }
-  }
-};
 
+// The record's map, with the schema it must name.
 bool loadMap(const std::string &text, const char *schema, YAML::Node &root, std::string &error) {
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception &e) {
-    error = "not valid YAML (line " + std::to_string(e.mark.line + 1) + ": " + e.msg + ")";
-    return false;
-  }
-  if (!root.IsMap()) {
-    error = "not a YAML mapping";
-    return false;
-  }
+  if (!loadYamlMap(text, root, error)) return false;
   const YAML::Node s = root["schema"];
   if (!s || !s.IsScalar() || s.as<std::string>() != schema) {
     error = std::string("schema is not '") + schema + "'";
@@ -103,7 +29,7 @@ bool isHexId(const std::string &s) {
 std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string &error) {
   YAML::Node root;
   if (!loadMap(text, kObjectSchema, root, error)) return std::nullopt;
-  Reader rd{root, error};
+  YamlFields rd{root, error};
   ObjectRecord r;
   r.id = rd.str("id", true);
   r.storedSha256 = rd.str("stored_sha256");
@@ -131,7 +57,7 @@ std::optional<ObjectRecord> objectFromYaml(const std::string &text, std::string 
 std::optional<ExtensionRecord> extensionFromYaml(const std::string &text, std::string &error) {
   YAML::Node root;
   if (!loadMap(text, kExtensionSchema, root, error)) return std::nullopt;
-  Reader rd{root, error};
+  YamlFields rd{root, error};
   ExtensionRecord r;
   r.module = rd.str("module", true);
   std::string from = rd.str("name_from");

@@ -13,19 +13,6 @@ namespace oxcc {
 
 namespace opt = clang::driver::options;
 
-const char *kindName(Kind k) {
-  switch (k) {
-  case Kind::Compile: return "compile";
-  case Kind::AssembleOnly: return "assemble-only";
-  case Kind::Preprocess: return "preprocess";
-  case Kind::LinkShared: return "link-shared";
-  case Kind::LinkExe: return "link-exe";
-  case Kind::Query: return "query";
-  case Kind::Unknown: return "unknown";
-  }
-  return "unknown";
-}
-
 static bool endsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }

@@ -3,6 +3,7 @@
 // <cache>/python/<triple>.current, a directory, a manifest path).
 #include "temp_dir.h"
 #include "base/fs.h"
+#include "base/environment.h"
 #include "link/distribution.h"
 #include "base/target.h"
 
@@ -43,8 +44,14 @@ deps: "source"
 
 // OXCC_CACHE for one test.
 struct CacheEnv {
-  CacheEnv(const std::string &dir) { setenv("OXCC_CACHE", dir.c_str(), 1); }
-  ~CacheEnv() { unsetenv("OXCC_CACHE"); }
+  CacheEnv(const std::string &dir) {
+    setenv("OXCC_CACHE", dir.c_str(), 1);
+    rereadEnvironment();
+  }
+  ~CacheEnv() {
+    unsetenv("OXCC_CACHE");
+    rereadEnvironment();
+  }
 };
 
 // A complete distribution in <root>/python/<name>/ and the target's
@@ -150,9 +157,9 @@ TEST(Distribution, RefusesMissingKeysAndWrongShapes) {
   EXPECT_FALSE(parseDistribution(text, "/d/distribution.yaml", d, error));
   EXPECT_NE(error.find("key 'link_flags' is not a list"), std::string::npos) << error;
   EXPECT_FALSE(parseDistribution("format: [unclosed", "/d/distribution.yaml", d, error));
-  EXPECT_NE(error.find("/d/distribution.yaml: not YAML"), std::string::npos) << error;
+  EXPECT_NE(error.find("/d/distribution.yaml: not valid YAML"), std::string::npos) << error;
   EXPECT_FALSE(parseDistribution("- a list", "/d/distribution.yaml", d, error));
-  EXPECT_NE(error.find("not a distribution manifest"), std::string::npos) << error;
+  EXPECT_NE(error.find("/d/distribution.yaml: not a YAML mapping"), std::string::npos) << error;
 }
 
 TEST(Distribution, ResolvesATripleThroughCurrent) {
