@@ -99,7 +99,8 @@ def run(cmd, env, cwd=None, out=False):
                        stderr=subprocess.STDOUT if out else subprocess.DEVNULL)
     dt = time.perf_counter() - t
     if p.returncode:
-        sys.exit(f"link_startup: failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout or ''}")
+        me = os.path.basename(sys.argv[0])
+        sys.exit(f"{me}: failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout or ''}")
     return (dt, p.stdout) if out else dt
 
 

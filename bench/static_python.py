@@ -32,10 +32,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from link_startup import IMPORTS as LINK_IMPORTS, interleave, spread, tree_bytes  # noqa: E402
+from link_startup import IMPORTS as LINK_IMPORTS, interleave, run, spread, tree_bytes  # noqa: E402
 
 PY = "/usr/bin/python3"
 STDLIB = "/usr/lib/python3.11"
@@ -64,17 +63,6 @@ for i in range(1_000_000):
     s += (i * i) % 7
 assert s > 0
 """
-
-
-def run(cmd, env, cwd, out=False):
-    t = time.perf_counter()
-    p = subprocess.run(cmd, env=env, cwd=cwd, text=True,
-                       stdout=subprocess.PIPE if out else subprocess.DEVNULL,
-                       stderr=subprocess.STDOUT if out else subprocess.DEVNULL)
-    dt = time.perf_counter() - t
-    if p.returncode:
-        sys.exit(f"static_python: failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout or ''}")
-    return (dt, p.stdout) if out else dt
 
 
 def cache_root():

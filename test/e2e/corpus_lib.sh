@@ -1,7 +1,29 @@
-# shellcheck shell=bash disable=SC2154  # $py and $step_timeout come from the caller
-# Shared by corpus_test.sh and corpus_link_test.sh (sourced, not run):
-# how to run each corpus package's own test suite, and how to read results.
+# shellcheck shell=bash disable=SC2154,SC2034  # $py and $step_timeout come from the caller
+# Shared by the corpus scripts (sourced, not run; report_lib.sh first): the
+# corpus packages' tables, how to run each one's own test suite, how to read
+# results, and the comparison of a suite under python3 and inside a binary.
 # Needs $py (/usr/bin/python3) and $step_timeout from the caller.
+
+# The extension modules each package's wheel must hold (shared/corpus.txt).
+# Packages fall back to pure Python when their extension fails to build, so
+# a wheel without these is a failure, not a degraded pass.
+declare -A corpus_modules=(
+  [markupsafe]="markupsafe._speedups"
+  [python-cytoolz]="cytoolz.dicttoolz cytoolz.functoolz cytoolz.itertoolz cytoolz.recipes cytoolz.utils"
+  [python-crcmod]="crcmod._crcfunext"
+  [brotli]="_brotli"
+  [python-xxhash]="xxhash._xxhash"
+  [python-cffi]="_cffi_backend"
+)
+# How each package's test output reads, for count_passed.
+declare -A corpus_runner=(
+  [markupsafe]=pytest
+  [python-cytoolz]=pytest
+  [python-crcmod]=unittest
+  [brotli]=unittest
+  [python-xxhash]=unittest
+  [python-cffi]=pytest
+)
 #
 # Test recipes: tests_NAME SRC DIR PYTHON... copies the tests out of the
 # source tree SRC into DIR and runs them there with the interpreter
@@ -94,6 +116,45 @@ count_passed() {  # KIND LOG
       echo "$((ran - skipped - xfail)) passed, $skipped skipped"
       ;;
   esac
+}
+
+# NAME's own suite (tests_NAME) twice: under python3 with WHEEL installed
+# (plus --pythonpath DIR, for the suite's pure dependencies), and inside APP,
+# where nothing comes from disk. PASS when both pass the same nonzero count.
+# WORK holds the logs; --app-dir and --app-tmp place the binary's run (an
+# empty root's directories), --where names the binary in the report.
+compare_suite() {  # NAME WHEEL SRC WORK APP [--pythonpath P] [--app-dir D] [--app-tmp D] [--where TEXT]
+  local name=$1 whl=$2 src=$3 d=$4 app=$5 extra="" app_dir=$4/app app_tmp=$4/tmp where="the binary"
+  shift 5
+  while (($#)); do
+    case $1 in
+      --pythonpath) extra=:$2 ;;
+      --app-dir) app_dir=$2 ;;
+      --app-tmp) app_tmp=$2 ;;
+      --where) where=$2 ;;
+      *) fail "compare_suite $name" "unknown option $1"; return ;;
+    esac
+    shift 2
+  done
+  mkdir -p "$d/site" "$d/python3" "$d/tmp" "$app_dir" "$app_tmp"
+  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "$whl" >"$d/install.log" 2>&1; then
+    fail "$name suite" "pip install of $(basename "$whl") failed" "$d/install.log"
+    return
+  fi
+  PYTHONPATH=$d/site$extra TMPDIR=$d/tmp "tests_${name//-/_}" "$src" "$d/python3" "$py" \
+    >"$d/python3.log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$d/python3.log"; return; }
+  TMPDIR=$app_tmp "tests_${name//-/_}" "$src" "$app_dir" "$app" \
+    >"$d/app.log" 2>&1 </dev/null || { fail "$name suite inside $where" "failed" "$d/app.log"; return; }
+  local want got
+  want=$(count_passed "${corpus_runner[$name]}" "$d/python3.log")
+  got=$(count_passed "${corpus_runner[$name]}" "$d/app.log")
+  if [[ -z $want || $want == 0\ * ]]; then
+    fail "$name suite under python3" "ran no test" "$d/python3.log"
+  elif [[ $want == "$got" ]]; then
+    pass "$name suite inside $where: $got (python3: $want)"
+  else
+    fail "$name suite" "pass counts differ: inside $where $got, python3 $want" "$d/app.log"
+  fi
 }
 
 # Checks the wheel holds an extension .so for each module (platlib root).

@@ -45,15 +45,6 @@ app=$t/app
 
 names=(markupsafe brotli python-cytoolz)
 
-# Extension modules each wheel must hold (shared/corpus.txt); each must be
-# a built-in of the executable.
-declare -A modules=(
-  [markupsafe]="markupsafe._speedups"
-  [python-cytoolz]="cytoolz.dicttoolz cytoolz.functoolz cytoolz.itertoolz cytoolz.recipes cytoolz.utils"
-  [brotli]="_brotli"
-)
-# How each package's test output reads, for count_passed.
-declare -A runner=([markupsafe]=pytest [python-cytoolz]=pytest [brotli]=unittest)
 # The wheel file of each package.
 declare -A wheel=()
 
@@ -98,7 +89,7 @@ for name in "${names[@]}"; do
   # shellcheck disable=SC2086 # the module lists split on spaces
   if [[ ! -f ${whl[0]} ]]; then
     fail "wheel $name through oxcc" "the build made no wheel" "$log"
-  elif ! check_wheel "${whl[0]}" ${modules[$name]} >"$t/build/$name/check.log" 2>&1; then
+  elif ! check_wheel "${whl[0]}" ${corpus_modules[$name]} >"$t/build/$name/check.log" 2>&1; then
     fail "wheel $name through oxcc" "$(tail -n 1 "$t/build/$name/check.log")"
   else
     wheel[$name]=${whl[0]}
@@ -206,7 +197,7 @@ done
 all_mods=()
 for name in "${names[@]}"; do
   # shellcheck disable=SC2206
-  all_mods+=(${modules[$name]})
+  all_mods+=(${corpus_modules[$name]})
 done
 if (cd "$t/decoy" && PYTHONPATH=$t/decoy timeout 60 "$app" - "${all_mods[@]}") >"$t/origin.log" 2>&1 <<'PY'
 import importlib, sys
@@ -240,33 +231,7 @@ fi
 # (PYTHONPATH), and inside the binary (no PYTHONPATH, nothing on disk).
 # Same pass counts, nonzero, no failure.
 for name in "${names[@]}"; do
-  d=$t/run/$name
-  mkdir -p "$d/site" "$d/python3" "$d/app" "$d/tmp"
-  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "${wheel[$name]}" >"$d/install.log" 2>&1; then
-    fail "$name suite" "pip install of $(basename "${wheel[$name]}") failed" "$d/install.log"
-    continue
-  fi
-  counts=()
-  for mode in python3 app; do
-    log=$d/$mode.log
-    if [[ $mode == python3 ]]; then
-      PYTHONPATH=$d/site TMPDIR=$d/tmp "tests_${name//-/_}" "${src[$name]}" "$d/$mode" "$py" \
-        >"$log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$log"; continue 2; }
-    else
-      TMPDIR=$d/tmp "tests_${name//-/_}" "${src[$name]}" "$d/$mode" "$app" \
-        >"$log" 2>&1 </dev/null || { fail "$name suite inside the binary" "failed" "$log"; continue 2; }
-    fi
-    counts+=("$(count_passed "${runner[$name]}" "$log")")
-    if [[ ${counts[-1]} == 0\ * ]]; then
-      fail "$name suite under $mode" "ran no test" "$log"
-      continue 2
-    fi
-  done
-  if [[ ${counts[0]} == "${counts[1]}" ]]; then
-    pass "$name suite inside the binary: ${counts[1]} (python3: ${counts[0]})"
-  else
-    fail "$name suite" "pass counts differ: inside the binary ${counts[1]}, python3 ${counts[0]}" "$d/app.log"
-  fi
+  compare_suite "$name" "${wheel[$name]}" "${src[$name]}" "$t/run/$name" "$app"
 done
 
 # 5. A real single executable: no libpython, nothing imported from disk but

@@ -36,24 +36,6 @@ if ((!plain_only)) && [[ ! -x $oxcc ]]; then
   exit 2
 fi
 
-# Extension modules each wheel must hold, from shared/corpus.txt. Several
-# packages fall back to pure Python when their extension fails to build, so a
-# wheel without these is a failure, not a degraded pass.
-declare -A modules=(
-  [markupsafe]="markupsafe._speedups"
-  [python-cytoolz]="cytoolz.dicttoolz cytoolz.functoolz cytoolz.itertoolz cytoolz.recipes cytoolz.utils"
-  [python-crcmod]="crcmod._crcfunext"
-  [brotli]="_brotli"
-)
-
-# How each package's test output reads, for count_passed.
-declare -A runner=(
-  [markupsafe]=pytest
-  [python-cytoolz]=pytest
-  [python-crcmod]=unittest
-  [brotli]=unittest
-)
-
 # Every build and test step gets a bound so a hang fails CI instead of
 # eating its 90 minutes.
 step_timeout=900
@@ -126,10 +108,10 @@ run_one() {
     exit 1
   }
 
-  [[ -n ${modules[$name]:-} ]] || fail "no recipe in corpus_test.sh (known: ${!modules[*]})"
+  [[ -n ${corpus_modules[$name]:-} ]] || fail "no recipe in corpus_lib.sh (known: ${!corpus_modules[*]})"
   src=$("$repo/utils/fetch-corpus" "$name" 2>"$t/fetch.log") || fail "$(tail -n 1 "$t/fetch.log")"
   # shellcheck disable=SC2206
-  local mods=(${modules[$name]})
+  local mods=(${corpus_modules[$name]})
 
   local modes=(plain oxcc)
   ((!plain_only)) || modes=(plain)
@@ -165,7 +147,7 @@ run_one() {
     (export PYTHONPATH=$t/$mode/site TMPDIR=$t/$mode/tmp
       "tests_${name//-/_}" "$src" "$t/$mode/tests" "$py") >"$log" 2>&1 </dev/null ||
       fail "$mode test suite failed" "$log"
-    counts+=("$(count_passed "${runner[$name]}" "$log")")
+    counts+=("$(count_passed "${corpus_runner[$name]}" "$log")")
     [[ ${counts[-1]} != 0\ * ]] || fail "$mode test suite ran no test" "$log"
   done
 

@@ -6,6 +6,8 @@
 # same store still records and verifies.
 # Usage: crash_test.sh OXCC_BIN_DIR [ROUNDS]
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 rounds=${2:-300}
@@ -44,16 +46,14 @@ for r in $(seq "$rounds"); do
   wait "$pid" "$pid2" 2>/dev/null || true
 done
 
-fail=0
-check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; fail=1; fi; }
-check "$rounds rounds, $killed processes killed, $survived finished: store verify finds no problem" \
+check_that "$rounds rounds, $killed processes killed, $survived finished: store verify finds no problem" \
   "'$bin/oxcc' store verify > verify.log 2>&1 || { cat verify.log; false; }"
-check "oxcc list reads every extension record" "'$bin/oxcc' list > list.log 2>&1"
+check_that "oxcc list reads every extension record" "'$bin/oxcc' list > list.log 2>&1"
 # Objects compiled before a kill and the store still work for a real build.
-check "a build after the kills records and verifies" "
+check_that "a build after the kills records and verifies" "
   '$bin/oxcc' -c -fPIC big.c -o final.o &&
   '$bin/oxcc' -shared -o build/lib.linux-x86_64-cpython-311/crash/_m.cpython-311-x86_64-linux-gnu.so final.o &&
   '$bin/oxcc' list --json | grep -q '\"module\": \"crash._m\"' &&
   '$bin/oxcc' store verify > /dev/null"
 sed 's/^/    /' verify.log
-exit $fail
+finish

@@ -7,6 +7,8 @@
 # from OXCC_LAUNCHER for a direct call. oxcc must still record every object.
 # Usage: distcc_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,12 +24,6 @@ cleanup() {
   [[ -n ${KEEP:-} ]] || rm -rf "$tmp"
 }
 trap cleanup EXIT
-failures=0 passes=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if out=$("$@" 2>&1); then echo "PASS $what"; passes=$((passes + 1))
-  else echo "FAIL $what"; echo "$out" | tail -20 | sed 's/^/    /'; failures=$((failures + 1)); fi
-}
 
 # distccd drops root privileges: its log must be writable by anyone.
 log=$tmp/distccd.log
@@ -81,5 +77,4 @@ daemon=
 check "no distccd: the compile fails (no silent local fallback)" bash -c "
 cd '$tmp' && ! OXCC_LAUNCHER=distcc '$bin/oxcc' -c direct.c -o direct2.o 2> /dev/null && test ! -e direct2.o"
 
-echo "$passes passed, $failures failed"
-[[ $failures -eq 0 ]]
+finish

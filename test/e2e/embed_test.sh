@@ -10,6 +10,8 @@
 # on its command line with its allocator and returns its exit code.
 # Usage: embed_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 build=$(cd "$bin/.." && pwd)   # the build tree mirrors an install
@@ -19,13 +21,6 @@ tmp=$(mktemp -d /tmp/oxcc-embed.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER
 export OXCC_STORE=$tmp/store
-passed=0 failures=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if out=$("$@" 2>&1); then echo "PASS $what"; passed=$((passed + 1))
-  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
-}
-finish() { echo "$passed passed, $failures failed"; [[ $failures -eq 0 ]]; exit $?; }
 
 wheel() { # wheel FIXTURE: built through oxcc into $tmp/wheels
   local name=$1
@@ -50,7 +45,7 @@ for w in "$tmp"/wheels/*.whl; do wheels+=(--wheel "$w"); done
 
 lib=$tmp/libapp.a
 check "oxcc link --emit=libpython" "$bin/oxcc" link --emit=libpython -o "$lib" "${wheels[@]}"
-[[ -f $lib ]] || { echo "FAIL no library"; failures=$((failures + 1)); finish; }
+[[ -f $lib ]] || { echo "FAIL no library"; failed=$((failed + 1)); finish; }
 check "the library exports the app's built-ins and resources, holds libpython and liboxrt" bash -c "
 nm -g --defined-only '$lib' 2>/dev/null > '$tmp/nm' &&
 grep -qE ' [DR] oxcc_app_builtins\$' '$tmp/nm' &&

@@ -6,13 +6,14 @@
 # extension with its full dotted name and objects the store really holds.
 # Usage: fixtures_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3
 tmp=$(mktemp -d /tmp/oxcc-fixtures.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER
 
 # name: the extension modules its wheel must hold (and oxcc must record)
@@ -72,38 +73,29 @@ for m in want:
 PY
 }
 
-run() { # run DESCRIPTION COMMAND...: PASS/FAIL line, log tail on failure
-  local what=$1; shift
-  if out=$("$@" 2>&1); then echo "PASS $what"
-  else
-    echo "FAIL $what"; echo "$out" | tail -20 | sed 's/^/    /'
-    failures=$((failures + 1))
-  fi
-}
-
 for name in cext cxxext cyext nested custombuild cypp cxx2 cxxhidden whereami; do
-  run "$name: plain gcc wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build plain $name && install_and_check plain $name"
-  run "$name: oxcc run -- pip wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build shim $name && install_and_check shim $name"
-  run "$name: recorded with exact names (shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-shim shim ${modules[$name]}"
+  check "$name: plain gcc wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build plain $name && install_and_check plain $name"
+  check "$name: oxcc run -- pip wheel works" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build shim $name && install_and_check shim $name"
+  check "$name: recorded with exact names (shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-shim shim ${modules[$name]}"
   # Without the shim C++ extensions link through g++ (setuptools' CXX) and
   # are not seen: that is what the shim is for.
   [[ $name == cxxext || $name == custombuild || $name == cypp || $name == cxx2 || $name == cxxhidden ]] && continue
-  run "$name: CC=oxcc pip wheel works (no shim)" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build bare $name && install_and_check bare $name"
-  run "$name: recorded with names from build/lib.* (no shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-bare path ${modules[$name]}"
+  check "$name: CC=oxcc pip wheel works (no shim)" bash -c "$(declare -f build install_and_check); $(declare -p modules tmp here py bin); build bare $name && install_and_check bare $name"
+  check "$name: recorded with names from build/lib.* (no shim)" bash -c "$(declare -f check_store); $(declare -p tmp py bin); check_store $tmp/store-bare path ${modules[$name]}"
 done
 
 # C++: the shim routed the link through oxc++, so the record says c++.
-run "cxxext: language c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"cxxext._core\", \"init\": \"PyInit__core\", \"name_from\": \"shim\", \"language\": \"c++\"'"
+check "cxxext: language c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"cxxext._core\", \"init\": \"PyInit__core\", \"name_from\": \"shim\", \"language\": \"c++\"'"
 # A build_ext subclass linking by hand (as brotli does): still tagged and
 # routed through oxc++.
-run "custombuild: language c++ (own build_extension)" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"custombuild._impl\", \"init\": \"PyInit__impl\", \"name_from\": \"shim\", \"language\": \"c++\"'"
+check "custombuild: language c++ (own build_extension)" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"custombuild._impl\", \"init\": \"PyInit__impl\", \"name_from\": \"shim\", \"language\": \"c++\"'"
 # Cython: its objects are recognised, with the .pyx they came from.
-run "cyext: Cython object recognised" bash -c "grep -l 'generator: \"cython 0\.29' $tmp/store-shim/objects/*/*.yaml | xargs grep -q 'generator_source: \".*cyext/fast.pyx\"'"
+check "cyext: Cython object recognised" bash -c "grep -l 'generator: \"cython 0\.29' $tmp/store-shim/objects/*/*.yaml | xargs grep -q 'generator_source: \".*cyext/fast.pyx\"'"
 # Cython as C++ (`# distutils: language = c++`): the object is c++, made
 # from its .pyx, and the extension is c++; two C++ extensions of one package.
-run "cypp: Cython C++ object recorded as c++ with its .pyx" bash -c "grep -l 'generator_source: \".*cypp/vec.pyx\"' $tmp/store-shim/objects/*/*.yaml | xargs grep -q 'language: \"c++\"'"
-run "cypp: language c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"cypp.vec\", \"init\": \"PyInit_vec\", \"name_from\": \"shim\", \"language\": \"c++\"'"
-run "cxx2: both extensions c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json > $tmp/cxx2.json && grep -q '\"module\": \"cxx2._left\", .*\"language\": \"c++\"' $tmp/cxx2.json && grep -q '\"module\": \"cxx2._right\", .*\"language\": \"c++\"' $tmp/cxx2.json"
-run "stores verify clean" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' store verify && OXCC_STORE=$tmp/store-bare '$bin/oxcc' store verify"
+check "cypp: Cython C++ object recorded as c++ with its .pyx" bash -c "grep -l 'generator_source: \".*cypp/vec.pyx\"' $tmp/store-shim/objects/*/*.yaml | xargs grep -q 'language: \"c++\"'"
+check "cypp: language c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json | grep -q '\"module\": \"cypp.vec\", \"init\": \"PyInit_vec\", \"name_from\": \"shim\", \"language\": \"c++\"'"
+check "cxx2: both extensions c++" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' list --json > $tmp/cxx2.json && grep -q '\"module\": \"cxx2._left\", .*\"language\": \"c++\"' $tmp/cxx2.json && grep -q '\"module\": \"cxx2._right\", .*\"language\": \"c++\"' $tmp/cxx2.json"
+check "stores verify clean" bash -c "OXCC_STORE=$tmp/store-shim '$bin/oxcc' store verify && OXCC_STORE=$tmp/store-bare '$bin/oxcc' store verify"
 
-[[ $failures -eq 0 ]]
+finish

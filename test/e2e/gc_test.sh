@@ -9,6 +9,8 @@
 # files are gone, the old referenced ones are kept.
 # Usage: gc_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 tmp=$(mktemp -d /tmp/oxcc-gc.XXXXXX)
@@ -16,8 +18,6 @@ trap 'rm -rf "$tmp"' EXIT
 export OXCC_STORE=$tmp/store OXCC_CC=gcc
 unset OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 procs=8 each=30 shared=10
-fail=0
-check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; fail=1; fi; }
 idof() { readelf -p .oxcc.obj "$1" | sed -n 's/.*oxcc:1:\([0-9a-f]*\).*/\1/p' | head -1; }
 stored() { [[ -f $OXCC_STORE/objects/${1:0:2}/$1.o && -f $OXCC_STORE/objects/${1:0:2}/$1.yaml ]]; }
 
@@ -46,7 +46,7 @@ find "$OXCC_STORE" -type f ! -name oxcc-store -exec touch -h -d '3 days ago' {} 
 # --dry-run names what it would free and removes nothing.
 before=$(find "$OXCC_STORE" -type f | sort | md5sum)
 "$bin/oxcc" store gc --dry-run --grace 1h > "$tmp/dry.log"
-check "gc --dry-run lists the 15 unreferenced old objects and the orphan, removes nothing" "
+check_that "gc --dry-run lists the 15 unreferenced old objects and the orphan, removes nothing" "
   grep -q 'would free 15 objects, 1 orphan files, 1 temporaries' '$tmp/dry.log' &&
   [[ \$(grep -c '^would free [0-9a-f]\{64\} ' '$tmp/dry.log') -eq 16 ]] &&
   [[ \$(find '$OXCC_STORE' -type f | sort | md5sum) == '$before' ]]"
@@ -78,30 +78,30 @@ for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 "$bin/oxcc" store gc --grace 1h >> "$tmp/gc.log" 2>&1 || gc_failed=1
 runs=$((runs + 1))
 
-check "$procs builds finished without a warning while gc ran $runs times" \
+check_that "$procs builds finished without a warning while gc ran $runs times" \
   "[[ $status -eq 0 && $gc_failed -eq 0 ]] && ! grep -h . '$tmp'/p*.log"
-check "store verify: no record names a missing object" \
+check_that "store verify: no record names a missing object" \
   "'$bin/oxcc' store verify > '$tmp/verify' 2>&1 && grep -q ' 0 problems' '$tmp/verify' || { cat '$tmp/verify'; false; }"
 missing=0
 for o in "$tmp"/p*/*.o; do stored "$(idof "$o")" || { missing=$((missing + 1)); echo "    $o: not stored"; }; done
-check "every object the builds made is stored ($(ls "$tmp"/p*/*.o | wc -l) objects)" "[[ $missing -eq 0 ]]"
+check_that "every object the builds made is stored ($(ls "$tmp"/p*/*.o | wc -l) objects)" "[[ $missing -eq 0 ]]"
 gone=0; for id in "${dead_ids[@]}"; do stored "$id" || gone=$((gone + 1)); done
-check "the 5 old unreferenced objects are gone ($gone gone)" "[[ $gone -eq 5 ]]"
+check_that "the 5 old unreferenced objects are gone ($gone gone)" "[[ $gone -eq 5 ]]"
 reused=0; for id in "${shared_ids[@]}"; do stored "$id" && reused=$((reused + 1)); done
-check "the $shared old objects the builds reused are kept ($reused kept)" "[[ $reused -eq $shared ]]"
-check "the old objects an extension references are kept" "stored ${keep_ids[0]} && stored ${keep_ids[1]}"
-check "the old orphan blob and temporary are gone" "[[ ! -e '$orphan' && ! -e '$OXCC_STORE/tmp/12345.0.999.tmp' ]]"
-check "gc printed each object it freed and a summary" "
+check_that "the $shared old objects the builds reused are kept ($reused kept)" "[[ $reused -eq $shared ]]"
+check_that "the old objects an extension references are kept" "stored ${keep_ids[0]} && stored ${keep_ids[1]}"
+check_that "the old orphan blob and temporary are gone" "[[ ! -e '$orphan' && ! -e '$OXCC_STORE/tmp/12345.0.999.tmp' ]]"
+check_that "gc printed each object it freed and a summary" "
   grep -q '^freed ${dead_ids[0]} .*dead1.c' '$tmp/gc.log' && grep -q '^store .*: freed ' '$tmp/gc.log'"
-check "oxcc link still finds every extension" "
+check_that "oxcc link still finds every extension" "
   '$bin/oxcc' list --json > '$tmp/list.json' &&
   [[ \$(grep -c '\"module\": \"gc._m' '$tmp/list.json') -eq $procs ]] && grep -q '\"module\": \"keep._k\"' '$tmp/list.json'"
 # With no grace at all and no build running, only what records reference stays.
 "$bin/oxcc" store gc --grace 0 > "$tmp/gc0.log"
-check "gc --grace 0 afterwards: every stored object is referenced" "
+check_that "gc --grace 0 afterwards: every stored object is referenced" "
   '$bin/oxcc' store verify > /dev/null && [[ -z \$(ls '$OXCC_STORE/tmp') ]] &&
   [[ \$(ls '$OXCC_STORE'/objects/*/*.yaml | wc -l) -eq \$(( $procs * ($each - $shared + 1) + $shared + 2 )) ]]"
-check "bad arguments are refused, exit 2" "
+check_that "bad arguments are refused, exit 2" "
   { '$bin/oxcc' store gc --grace soon 2> '$tmp/err'; [[ \$? -eq 2 ]]; } && grep -q 'not a duration' '$tmp/err' &&
   { '$bin/oxcc' store gc --bogus 2> /dev/null; [[ \$? -eq 2 ]]; }"
-exit $fail
+finish

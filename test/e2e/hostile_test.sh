@@ -8,14 +8,14 @@
 # them (strace), and no planted module may run.
 # Usage: hostile_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 tmp=$(mktemp -d /tmp/oxcc-hostile.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER
 export OXCC_STORE=$tmp/store
-fail=0
-check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; fail=1; fi; }
 
 # The application: tries to import every name it is given (as JSON, so NUL
 # and any byte survive), by three routes, and prints what each raised.
@@ -52,7 +52,7 @@ EOF
   { echo "FAIL oxcc link"; tail -20 "$tmp/link.log"; exit 1; }
 "$bin/oxcc" link -o "$tmp/pylike" --pure "$tmp/pure" --build-dir "$tmp/py-build" > "$tmp/link2.log" 2>&1 ||
   { echo "FAIL oxcc link (python-like)"; tail -20 "$tmp/link2.log"; exit 1; }
-check "oxcc link with no store: linked, and created no store" "[[ -x '$tmp/pylike' && ! -e '$tmp/store' ]]"
+check_that "oxcc link with no store: linked, and created no store" "[[ -x '$tmp/pylike' && ! -e '$tmp/store' ]]"
 
 /usr/bin/python3 - "$tmp/names.json" <<'EOF'
 import json, sys
@@ -87,7 +87,7 @@ hostile_env=(env PYTHONPATH="$tmp/pp" PYTHONHOME="$tmp/home" PYTHONSTARTUP="$tmp
 
 (cd "$tmp/cwd" && "${hostile_env[@]}" strace -f -qq -e trace=%file -o "$tmp/strace" \
   "$tmp/app" "$tmp/names.json" > "$tmp/out" 2> "$tmp/err") && status=0 || status=$?
-check "the app ran through $n hostile names x 3 import routes (exit $status)" \
+check_that "the app ran through $n hostile names x 3 import routes (exit $status)" \
   "[[ $status -eq 0 ]] && [[ \$(grep -cE '^[0-9]+ ' '$tmp/out') -eq $((n * 3)) ]] || { tail -5 '$tmp/err'; false; }"
 # Every name must end in ImportError or ValueError, except where CPython's
 # own import API decides before any importer is asked, exactly as python3 -I
@@ -98,17 +98,17 @@ check "the app ran through $n hostile names x 3 import routes (exit $status)" \
 (cd "$tmp" && /usr/bin/python3 -I -c "import sys; sys.path.insert(0, '$tmp/pure'); import hostile; hostile.main()" \
   "$tmp/names.json" > "$tmp/out-python3" 2>&1) || true
 grep -E '^[0-9]+ ' "$tmp/out" | grep -vE ' (ModuleNotFoundError|ImportError|ValueError)$' > "$tmp/other" || true
-check "every name ends in ImportError or ValueError ($(wc -l < "$tmp/other") CPython API exceptions)" "
+check_that "every name ends in ImportError or ValueError ($(wc -l < "$tmp/other") CPython API exceptions)" "
   ! grep -vE '^[0-9]+ import_module OTHER TypeError$|^[0-9]+ [a-z_]+ OTHER RecursionError$' '$tmp/other' | grep . &&
   grep -qxFf '$tmp/other' '$tmp/out-python3' && [[ \$(grep -cxFf '$tmp/other' '$tmp/out-python3') -eq \$(wc -l < '$tmp/other') ]]"
-check "no planted module (cwd, PYTHONPATH, PYTHONHOME) ran or was found" "
+check_that "no planted module (cwd, PYTHONPATH, PYTHONHOME) ran or was found" "
   grep -q '^planted planted ModuleNotFoundError' '$tmp/out' &&
   grep -q '^planted evil_from_pythonpath ModuleNotFoundError' '$tmp/out' &&
   ! grep -q PLANTED '$tmp/out' '$tmp/err'"
-check "json is the embedded one; sys.path is the program's virtual root only" "
+check_that "json is the embedded one; sys.path is the program's virtual root only" "
   grep -q '^json from $tmp/app/json/__init__.py' '$tmp/out' && grep -qx \"path \['$tmp/app'\]\" '$tmp/out'"
-check "isolated: sys.flags.isolated and ignore_environment are set" "grep -q '^flags 1 1' '$tmp/out'"
-check "no file opened or stat'ed for a hostile name (strace)" "
+check_that "isolated: sys.flags.isolated and ignore_environment are set" "grep -q '^flags 1 1' '$tmp/out'"
+check_that "no file opened or stat'ed for a hostile name (strace)" "
   ! grep -E 'passwd|windows|environ|dev/zero|json\\.py|planted|evil_from|/pp/|/home/lib|xxxxxxxxxx|deep\\.deep' '$tmp/strace' | grep -v 'names.json' | grep . || false"
 
 # The python-like program (python3's command line, still no environment):
@@ -129,13 +129,13 @@ except ImportError:
 else:
     raise SystemExit("PYTHONPATH was honoured")
 print("pylike ok", sys.flags.ignore_environment)' > "$tmp/out2" 2>&1) && status=0 || status=$?
-check "python-like program: embedded json, no PYTHONPATH, bad names raise (exit $status)" \
+check_that "python-like program: embedded json, no PYTHONPATH, bad names raise (exit $status)" \
   "[[ $status -eq 0 ]] && grep -q '^pylike ok 1' '$tmp/out2' || { cat '$tmp/out2' | tail -5; false; }"
 # A stdin that is not a tty with PYTHONINSPECT set must not drop into a REPL
 # reading commands from the caller.
 # The output must hold the app's own lines and no REPL RAN (grep -v would
 # pass whenever any other line is printed).
-check "PYTHONINSPECT is ignored (no REPL after the entry point)" "
+check_that "PYTHONINSPECT is ignored (no REPL after the entry point)" "
   echo 'import sys; print(\"REPL RAN\")' | (cd '$tmp/cwd' && PYTHONINSPECT=1 '$tmp/app' '$tmp/names.json' > '$tmp/inspect.out' 2>&1);
   grep -q . '$tmp/inspect.out' && ! grep -q 'REPL RAN' '$tmp/inspect.out'"
-exit $fail
+finish

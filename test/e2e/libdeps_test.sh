@@ -63,7 +63,6 @@ build_wheel() {  # NAME SRC
 # ---------------------------------------------------------------------------
 # 1. python-xxhash and python-cffi.
 names=(python-xxhash python-cffi)
-declare -A modules=([python-xxhash]="xxhash._xxhash" [python-cffi]="_cffi_backend")
 # xxhash's setup.py links -lxxhash only when asked (else its vendored copy).
 export XXHASH_LINK_SO=1
 declare -A src=() pid=() wheel=()
@@ -85,7 +84,7 @@ for name in "${names[@]}"; do
   whl=("$t/build/$name/wheel"/*.whl)
   if [[ ! -f ${whl[0]} ]]; then
     fail "wheel $name through oxcc" "no wheel" "$t/$name.build.log"
-  elif ! check_wheel "${whl[0]}" "${modules[$name]}" >"$t/$name.check.log" 2>&1; then
+  elif ! check_wheel "${whl[0]}" "${corpus_modules[$name]}" >"$t/$name.check.log" 2>&1; then
     fail "wheel $name through oxcc" "$(tail -n 1 "$t/$name.check.log")"
   else
     wheel[$name]=${whl[0]}
@@ -168,35 +167,8 @@ fi
 
 # Each suite under python3 (the wheel installed) and inside the binary
 # (recipes tests_python_xxhash, tests_python_cffi: corpus_lib.sh).
-declare -A runner=([python-xxhash]=unittest [python-cffi]=pytest)
 for name in "${names[@]}"; do
-  d=$t/run/$name
-  mkdir -p "$d/site" "$d/python3" "$d/app" "$d/tmp"
-  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "${wheel[$name]}" >"$d/install.log" 2>&1; then
-    fail "$name suite" "pip install failed" "$d/install.log"
-    continue
-  fi
-  counts=()
-  for mode in python3 app; do
-    log=$d/$mode.log
-    if [[ $mode == python3 ]]; then
-      PYTHONPATH=$d/site:$pure TMPDIR=$d/tmp "tests_${name//-/_}" "${src[$name]}" "$d/$mode" "$py" \
-        >"$log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$log"; continue 2; }
-    else
-      TMPDIR=$d/tmp "tests_${name//-/_}" "${src[$name]}" "$d/$mode" "$app" \
-        >"$log" 2>&1 </dev/null || { fail "$name suite inside the binary" "failed" "$log"; continue 2; }
-    fi
-    counts+=("$(count_passed "${runner[$name]}" "$log")")
-    if [[ ${counts[-1]} == 0\ * ]]; then
-      fail "$name suite under $mode" "ran no test" "$log"
-      continue 2
-    fi
-  done
-  if [[ ${counts[0]} == "${counts[1]}" ]]; then
-    pass "$name suite inside the binary: ${counts[1]} (python3: ${counts[0]})"
-  else
-    fail "$name suite" "pass counts differ: inside the binary ${counts[1]}, python3 ${counts[0]}" "$d/app.log"
-  fi
+  compare_suite "$name" "${wheel[$name]}" "${src[$name]}" "$t/run/$name" "$app" --pythonpath "$pure"
 done
 
 # ---------------------------------------------------------------------------

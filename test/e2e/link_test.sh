@@ -7,6 +7,8 @@
 # libpython and no .py/.pyc/.so opened from disk; a no-op relink; bad input.
 # Usage: link_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,12 +17,6 @@ tmp=$(mktemp -d /tmp/oxcc-link.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER
 export OXCC_STORE=$tmp/store
-failures=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if out=$("$@" 2>&1); then echo "PASS $what"
-  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
-}
 
 wheel() { # wheel FIXTURE [plain]: builds it into $tmp/wheels (or wheels-plain)
   local name=$1 mode=${2:-oxcc} out=$tmp/wheels
@@ -193,5 +189,4 @@ check "-m module that is not embedded: clear error" bash -c "
 ! '$bin/oxcc' link -o '$tmp/bad3' --wheel '$tmp'/wheels/clash-*.whl -m no_such_module 2> '$tmp/err3' &&
 grep -q 'no_such_module' '$tmp/err3' && test ! -e '$tmp/bad3'"
 
-echo "$failures failed"
-[[ $failures -eq 0 ]]
+finish

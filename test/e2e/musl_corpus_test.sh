@@ -58,12 +58,6 @@ export OXCC_STORE=$t/store
 app=$t/app
 
 names=(markupsafe brotli python-cytoolz)
-declare -A modules=(
-  [markupsafe]="markupsafe._speedups"
-  [python-cytoolz]="cytoolz.dicttoolz cytoolz.functoolz cytoolz.itertoolz cytoolz.recipes cytoolz.utils"
-  [brotli]="_brotli"
-)
-declare -A runner=([markupsafe]=pytest [python-cytoolz]=pytest [brotli]=unittest)
 declare -A wheel=() host_wheel=() src=()
 
 step_timeout=900
@@ -110,7 +104,7 @@ for name in "${names[@]}"; do
     # shellcheck disable=SC2086 # the module lists split on spaces
     if [[ ! -f ${whl[0]} ]]; then
       fail "$what" "the build made no wheel" "$log"
-    elif ! check_wheel "${whl[0]}" ${modules[$name]} >"$t/build/$name/$kind.check" 2>&1; then
+    elif ! check_wheel "${whl[0]}" ${corpus_modules[$name]} >"$t/build/$name/$kind.check" 2>&1; then
       fail "$what" "$(tail -n 1 "$t/build/$name/$kind.check")"
     elif [[ $kind == host ]]; then
       host_wheel[$name]=${whl[0]}
@@ -142,8 +136,8 @@ if [[ $target == x86_64-linux-musl ]]; then
 fi
 "$oxcc" list --json >"$t/list.json"
 # shellcheck disable=SC2086 # the module lists split on spaces
-if "$py" - "$t/list.json" "$target" ${modules[markupsafe]} ${modules[brotli]} \
-  ${modules[python-cytoolz]} >"$t/list.log" 2>&1 <<'PY'; then
+if "$py" - "$t/list.json" "$target" ${corpus_modules[markupsafe]} ${corpus_modules[brotli]} \
+  ${corpus_modules[python-cytoolz]} >"$t/list.log" 2>&1 <<'PY'; then
 import json, sys
 path, target, *want = sys.argv[1:]
 got = {e["module"]: e["target"] for e in json.load(open(path))["extensions"]}
@@ -234,26 +228,10 @@ fi
 
 # 5. Each suite: under python3 against the native wheel, and inside the
 # binary. Same pass counts, nonzero, no failure.
+where="the $target binary$([[ $target == x86_64-linux-musl ]] && echo ' (empty root)')"
 for name in "${names[@]}"; do
-  d=$t/run/$name
-  mkdir -p "$d/site" "$d/python3" "$d/tmp" "$root/$name"
-  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "${host_wheel[$name]}" >"$d/install.log" 2>&1; then
-    fail "$name suite" "pip install of the native wheel failed" "$d/install.log"
-    continue
-  fi
-  PYTHONPATH=$d/site TMPDIR=$d/tmp "tests_${name//-/_}" "${src[$name]}" "$d/python3" "$py" \
-    >"$d/python3.log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$d/python3.log"; continue; }
-  TMPDIR=$app_tmp "tests_${name//-/_}" "${src[$name]}" "$root/$name" "$run_app" \
-    >"$d/app.log" 2>&1 </dev/null || { fail "$name suite inside the $target binary" "failed" "$d/app.log"; continue; }
-  want=$(count_passed "${runner[$name]}" "$d/python3.log")
-  got=$(count_passed "${runner[$name]}" "$d/app.log")
-  if [[ $want == 0\ * || -z $want ]]; then
-    fail "$name suite under python3" "ran no test" "$d/python3.log"
-  elif [[ $want == "$got" ]]; then
-    pass "$name suite inside the $target binary$([[ $target == x86_64-linux-musl ]] && echo ' (empty root)'): $got (python3: $want)"
-  else
-    fail "$name suite" "pass counts differ: inside the binary $got, python3 $want" "$d/app.log"
-  fi
+  compare_suite "$name" "${host_wheel[$name]}" "${src[$name]}" "$t/run/$name" "$run_app" \
+    --app-dir "$root/$name" --app-tmp "$app_tmp" --where "$where"
 done
 
 # The extensions answered as built-ins of the binary, not from any file.

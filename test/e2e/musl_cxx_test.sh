@@ -8,18 +8,14 @@
 # program runs with musl's loader.
 # Usage: musl_cxx_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 target=$bin/../libexec/oxcc/target/x86_64-linux-musl
 tmp=$(mktemp -d /tmp/oxcc-muslcxx.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if out=$("$@" 2>&1); then echo "PASS $what"
-  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
-}
 # Runs a program in an empty root: a user namespace, or chroot as root.
 root_run=$here/../../utils/in-empty-root
 "$root_run" --check > /dev/null || exit 77
@@ -45,5 +41,4 @@ check "dynamic link runs with musl's loader" bash -c "
 '$target/c++' '$tmp/features.o' -o '$tmp/dyn' && readelf -lW '$tmp/dyn' | grep -q ld-musl-x86_64 &&
 [[ \$('$tmp/dyn') == 'cxx ok' ]]"
 
-echo "$failures failed"
-[[ $failures -eq 0 ]]
+finish

@@ -8,6 +8,8 @@
 # user's ~/.cache/oxcc, whose <target>.current it would rewrite): a cold build takes
 # minutes (see docs/python-distributions.md), a warm one a second.
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 target=$2
@@ -15,12 +17,6 @@ shift 2
 opts=("$@")
 tmp=$(mktemp -d /tmp/oxcc-pybuild.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if out=$("$@" 2>&1); then echo "PASS $what"
-  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
-}
 
 if ! "$bin/oxcc" python build --target "$target" "${opts[@]}" > "$tmp/out" 2> "$tmp/err"; then
   echo "FAIL oxcc python build --target $target ${opts[*]}"; tail -30 "$tmp/err" | sed 's/^/    /'
@@ -124,5 +120,4 @@ cache=$OXCC_CACHE
 check "$target.current names it" test "$(cat "$cache/python/$target.current")" = "$(basename "$dist")"
 check "oxcc python list shows it" sh -c "'$bin/oxcc' python list | grep -q '$dist'"
 
-if ((failures)); then echo "$failures check(s) failed"; exit 1; fi
-echo "all checks passed"
+finish

@@ -23,3 +23,27 @@ finish() {
   echo "$passed passed, $failed failed"
   exit $((failed > 0))
 }
+
+# check WHAT COMMAND...: runs COMMAND (a shell function too) in a subshell
+# under `set -e`; PASS, or FAIL with the tail of its output.
+check() {
+  local what=$1 status log errexit=$-
+  shift
+  log=$(mktemp "${TMPDIR:-/tmp}/oxcc-check.XXXXXX")
+  set +e
+  (set -e; "$@") > "$log" 2>&1
+  status=$?
+  [[ $errexit == *e* ]] && set -e
+  if ((status == 0)); then
+    pass "$what"
+  else
+    fail "$what" "exit $status"
+    tail -n 25 "$log" | sed 's/^/    /'
+  fi
+  rm -f "$log"
+}
+
+# check_that WHAT CONDITION: CONDITION is shell code, evaluated here.
+check_that() {
+  if eval "$2"; then pass "$1"; else fail "$1" "not so"; fi
+}

@@ -10,6 +10,8 @@
 # real DIR it only logs and then execs DIR/oxcc or DIR/oxc++ unchanged, so the
 # same log checks run against the real driver.
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -275,40 +277,19 @@ installed() {
 
 # --- run ---------------------------------------------------------------------
 
-failures=0
-# run NAME COMMAND...: one PASS/FAIL line; output shown only on failure.
-run() {
-    local name=$1 rc=0
-    shift
-    set +e
-    ( set -e; "$@" ) >"$tmp/out" 2>&1
-    rc=$?
-    set -e
-    if [ "$rc" -eq 0 ]; then
-        echo "PASS $name"
-    else
-        echo "FAIL $name (exit $rc)"
-        tail -n 40 "$tmp/out" | sed 's/^/    /'
-        failures=$((failures + 1))
-    fi
-}
 
 echo "driver: ${real:-fake ($fake)}"
-run activation activation
-run sitecustomize-chain sitecustomize_chain
+check activation activation
+check sitecustomize-chain sitecustomize_chain
 for f in cext cxxext cyext nested; do
-    run "wheel-$f" wheel_fixture "$f"
+    check "wheel-$f" wheel_fixture "$f"
 done
-run wheel-cc-path-with-flags wheel_cc_path_with_flags
-run wheel-stdlib-distutils wheel_stdlib_distutils
-run parallel-setup-py parallel_setup_py
-run parallel-pip parallel_pip
-run inactive-cext inactive_build cext
-run inactive-cxxext inactive_build cxxext
-run installed installed
+check wheel-cc-path-with-flags wheel_cc_path_with_flags
+check wheel-stdlib-distutils wheel_stdlib_distutils
+check parallel-setup-py parallel_setup_py
+check parallel-pip parallel_pip
+check inactive-cext inactive_build cext
+check inactive-cxxext inactive_build cxxext
+check installed installed
 
-if [ "$failures" -ne 0 ]; then
-    echo "FAIL shim_test: $failures check(s) failed"
-    exit 1
-fi
-echo "PASS shim_test"
+finish

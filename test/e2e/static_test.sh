@@ -13,6 +13,8 @@
 # without one it says SKIP and exits 77 (ctest: skipped).
 # Usage: static_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,12 +33,6 @@ tmp=$(mktemp -d /tmp/oxcc-static.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 unset CC CXX LDSHARED LDCXXSHARED CFLAGS PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_TARGET OXCC_PYTHON
 export OXCC_STORE=$tmp/store
-failures=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if out=$("$@" 2>&1); then echo "PASS $what"
-  else echo "FAIL $what"; echo "$out" | tail -25 | sed 's/^/    /'; failures=$((failures + 1)); fi
-}
 
 wheel() { # wheel FIXTURE [TARGET]: builds it into $tmp/wheels-TARGET (host: plain `oxcc run`)
   local name=$1 for=${2:-$target} src=$tmp/src-$1-${2:-$target}
@@ -53,7 +49,7 @@ wheels=()
 for w in "$tmp/wheels-$target"/*.whl; do wheels+=(--wheel "$w"); done
 app=$tmp/app
 check "oxcc link --python $target" "$bin/oxcc" link --python $target -o "$app" "${wheels[@]}"
-[[ -x $app ]] || { echo "FAIL no executable"; echo "$failures failed"; exit 1; }
+[[ -x $app ]] || { echo "FAIL no executable"; finish; }
 
 check "file says statically linked" bash -c "file '$app' | grep -q 'statically linked'"
 check "no program interpreter, no shared library needed" bash -c "
@@ -150,5 +146,4 @@ print(f"{best * 1000:.1f}")' "$@"
 echo "INFO start (-c pass, best of 10): app $(start_ms "$app" -c pass) ms," \
   "/usr/bin/python3 $(start_ms /usr/bin/python3 -c pass) ms"
 
-echo "$failures failed"
-[[ $failures -eq 0 ]]
+finish

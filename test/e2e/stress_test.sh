@@ -5,6 +5,8 @@
 # same content-addressed files. Each process then links an extension.
 # Usage: stress_test.sh OXCC_BIN_DIR
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 bin=$(cd "$1" && pwd)
 tmp=$(mktemp -d /tmp/oxcc-stress.XXXXXX)
@@ -36,24 +38,22 @@ for pid in "${pids[@]}"; do wait "$pid" || status=1; done
 if ((status)); then echo "FAIL a worker failed"; cat "$tmp"/p*.log | tail -20; exit 1; fi
 grep -h . "$tmp"/p*.log && { echo "FAIL oxcc printed warnings"; exit 1; }
 
-fail=0
-check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; fail=1; fi; }
 
 want_objects=$((procs * (each - shared + 1) + shared))
 got_objects=$(ls "$OXCC_STORE"/objects/*/*.o | wc -l)
-check "store holds $want_objects distinct objects (has $got_objects)" "[[ $got_objects -eq $want_objects ]]"
-check "no temporaries left" "[[ -z \$(ls '$OXCC_STORE/tmp') ]]"
-check "store verify: every record parses, every object hashes right" "'$bin/oxcc' store verify > '$tmp/verify' 2>&1 && grep -q ' 0 problems' '$tmp/verify'"
+check_that "store holds $want_objects distinct objects (has $got_objects)" "[[ $got_objects -eq $want_objects ]]"
+check_that "no temporaries left" "[[ -z \$(ls '$OXCC_STORE/tmp') ]]"
+check_that "store verify: every record parses, every object hashes right" "'$bin/oxcc' store verify > '$tmp/verify' 2>&1 && grep -q ' 0 problems' '$tmp/verify'"
 # Every object a build produced names a stored object.
 ids_ok=1
 for o in "$tmp"/p*/*.o; do
   id=$(readelf -p .oxcc.obj "$o" | sed -n 's/.*oxcc:1:\([0-9a-f]*\).*/\1/p')
   [[ -f $OXCC_STORE/objects/${id:0:2}/$id.o ]] || { ids_ok=0; echo "    $o names missing $id"; }
 done
-check "every built object's section names a stored object" "[[ $ids_ok -eq 1 ]]"
+check_that "every built object's section names a stored object" "[[ $ids_ok -eq 1 ]]"
 "$bin/oxcc" list --json > "$tmp/list.json"
-check "all $procs extensions recorded with $((each + 1)) objects each" "/usr/bin/python3 -c \"
+check_that "all $procs extensions recorded with $((each + 1)) objects each" "/usr/bin/python3 -c \"
 import json; e = json.load(open('$tmp/list.json'))['extensions']
 assert sorted(x['module'] for x in e) == sorted('stress._m%d' % p for p in range(1, $procs + 1)), e
 assert all(len(x['objects']) == $each + 1 for x in e)\""
-exit $fail
+finish

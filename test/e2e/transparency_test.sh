@@ -15,6 +15,8 @@
 # Usage: transparency_test.sh OXCC_BIN_DIR [MIN_DISTINCT] [REPLAY_LIMIT]
 #        transparency_test.sh --fetch   (fetch and extract the sources only)
 set -euo pipefail
+# shellcheck source=report_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
 export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
 fetch_only=0
 [[ ${1:-} == --fetch ]] && fetch_only=1 && set -- .
@@ -89,8 +91,6 @@ wheel_capture() { # wheel_capture DIR: pip wheel with CC=capture
     { tail -5 build.log; return 1; }
 }
 
-fail=0
-check() { if eval "$2"; then echo "PASS $1"; else echo "FAIL $1"; fail=1; fi; }
 
 # Three lanes (configure scripts wait on fork/exec as much as on the CPU).
 # CPython's configure in three configurations: each probes with its own
@@ -108,16 +108,16 @@ s1=0 s2=0 s3=0
 wait $lane1 || s1=$?
 wait $lane2 || s2=$?
 wait $lane3 || s3=$?
-check "CPython's ./configure (default, --with-pydebug) ran with CC=capture" \
+check_that "CPython's ./configure (default, --with-pydebug) ran with CC=capture" \
   "[[ $s1 -eq 0 && $s2 -eq 0 ]] || { cat '$tmp/lane1.log' '$tmp/lane2.log'; false; }"
-check "CPython's ./configure --enable-shared, xz-utils' ./configure, 6 fixtures and markupsafe built with CC=capture" \
+check_that "CPython's ./configure --enable-shared, xz-utils' ./configure, 6 fixtures and markupsafe built with CC=capture" \
   "[[ $s3 -eq 0 ]] || { cat '$tmp/lane3.log'; false; }"
 
 $py "$here/transparency/replay.py" --capture "$OXCC_CAPTURE" --oxcc "$bin" --limit "$limit" \
   --jobs 2 --seeds-out "$tmp/command-lines.txt" | tee "$tmp/replay.log"
 replay_status=${PIPESTATUS[0]}
 distinct=$(sed -n 's/.*compiler calls: \([0-9]*\) distinct.*/\1/p' "$tmp/replay.log")
-check "at least $min_distinct distinct calls captured (${distinct:-0})" "[[ ${distinct:-0} -ge $min_distinct ]]"
-check "every replayed call: oxcc behaves as gcc" "[[ $replay_status -eq 0 ]]"
+check_that "at least $min_distinct distinct calls captured (${distinct:-0})" "[[ ${distinct:-0} -ge $min_distinct ]]"
+check_that "every replayed call: oxcc behaves as gcc" "[[ $replay_status -eq 0 ]]"
 cp "$tmp/command-lines.txt" "$tcache/command-lines.txt.tmp" && mv "$tcache/command-lines.txt.tmp" "$tcache/command-lines.txt"
-exit $fail
+finish
