@@ -129,16 +129,22 @@ bool targetEnv(Args &args, const std::string &hostIncludes, Vars &vars, std::str
   return true;
 }
 
+// What `oxcc env` prints and `oxcc run` sets, from --python and --target
+// (taken out of args): 0, or the exit code once the error is printed.
+int resolveVars(const std::string &tool, Args &args, Vars &vars) {
+  std::string python, hostIncludes, error;
+  if (!takePython(args, python, error)) return fail(2, tool + ": " + error);
+  if (!buildEnv(python, vars, hostIncludes, error)) return fail(1, tool + ": " + error);
+  if (!targetEnv(args, hostIncludes, vars, error)) return fail(2, tool + ": " + error);
+  return 0;
+}
+
 } // namespace
 
 int toolEnv(const Args &argsIn) {
   Args args = argsIn;
-  std::string python, error;
-  if (!takePython(args, python, error)) return fail(2, "oxcc env: " + error);
   Vars vars;
-  std::string hostIncludes;
-  if (!buildEnv(python, vars, hostIncludes, error)) return fail(1, "oxcc env: " + error);
-  if (!targetEnv(args, hostIncludes, vars, error)) return fail(2, "oxcc env: " + error);
+  if (int rc = resolveVars("oxcc env", args, vars)) return rc;
   if (!args.empty()) return fail(2, "oxcc env: unknown argument '" + args[0] + "'");
   for (const auto &[k, v] : vars) printf("export %s=%s\n", k.c_str(), shellQuote(v).c_str());
   return 0;
@@ -146,12 +152,8 @@ int toolEnv(const Args &argsIn) {
 
 int toolRun(const Args &argsIn) {
   Args args = argsIn;
-  std::string python, error;
-  if (!takePython(args, python, error)) return fail(2, "oxcc run: " + error);
   Vars vars;
-  std::string hostIncludes;
-  if (!buildEnv(python, vars, hostIncludes, error)) return fail(1, "oxcc run: " + error);
-  if (!targetEnv(args, hostIncludes, vars, error)) return fail(2, "oxcc run: " + error);
+  if (int rc = resolveVars("oxcc run", args, vars)) return rc;
   if (!args.empty() && args[0] == "--") args.erase(args.begin());
   if (args.empty())
     return fail(2, "usage: oxcc run [--python PY] [--target TRIPLE] -- COMMAND [ARGS...]");
