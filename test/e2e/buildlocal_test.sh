@@ -8,10 +8,9 @@
 # binary whose answers are python3's.
 # Usage: buildlocal_test.sh OXCC_BIN_DIR
 set -euo pipefail
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
-py=/usr/bin/python3
 source "$here/report_lib.sh"
 e2e_workdir buildlocal
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER

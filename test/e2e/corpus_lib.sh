@@ -118,6 +118,43 @@ count_passed() {  # KIND LOG
   esac
 }
 
+# Each corpus package NAME fetched (src[NAME]) and built into a wheel by the
+# caller's BUILD NAME SRC, which leaves it in DIR/NAME/wheel/; all at once,
+# then each wheel checked to hold its extension modules: wheel[NAME] and a
+# PASS, or a FAIL with the log. The caller declares src and wheel (-A).
+build_corpus_wheels() {  # DIR BUILD NAME...
+  local dir=$1 build=$2 name log whl
+  shift 2
+  local -A pid=()
+  for name in "$@"; do
+    mkdir -p "$dir/$name"
+    if src[$name]=$("$repo/utils/fetch-corpus" "$name" 2>"$dir/$name/fetch.log"); then
+      "$build" "$name" "${src[$name]}" >"$dir/$name/build.log" 2>&1 &
+      pid[$name]=$!
+    else
+      fail "fetch $name" "$(tail -n 1 "$dir/$name/fetch.log")"
+    fi
+  done
+  for name in "$@"; do
+    [[ -n ${pid[$name]:-} ]] || continue
+    log=$dir/$name/build.log
+    if ! wait "${pid[$name]}"; then
+      fail "wheel $name through oxcc" "build failed" "$log"
+      continue
+    fi
+    whl=("$dir/$name/wheel"/*.whl)
+    # shellcheck disable=SC2086 # the module lists split on spaces
+    if [[ ! -f ${whl[0]} ]]; then
+      fail "wheel $name through oxcc" "the build made no wheel" "$log"
+    elif ! check_wheel "${whl[0]}" ${corpus_modules[$name]} >"$dir/$name/check.log" 2>&1; then
+      fail "wheel $name through oxcc" "$(tail -n 1 "$dir/$name/check.log")"
+    else
+      wheel[$name]=${whl[0]}
+      pass "wheel $name through oxcc ($(basename "${whl[0]}"))"
+    fi
+  done
+}
+
 # NAME's own suite (tests_NAME) twice: under python3 with WHEEL installed
 # (plus --pythonpath DIR, for the suite's pure dependencies), and inside APP,
 # where nothing comes from disk. PASS when both pass the same nonzero count.

@@ -23,12 +23,7 @@ set -euo pipefail
 # shellcheck source=e2e_env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 
-if (($# != 1)); then
-  echo "usage: corpus_link_test.sh OXCC_BIN_DIR" >&2
-  exit 2
-fi
-bin=$(cd "$1" && pwd)
-oxcc=$bin/oxcc
+e2e_bin_dir "$@"
 if [[ ! -x $oxcc ]]; then
   echo "corpus_link_test.sh: $oxcc is not an executable" >&2
   exit 2
@@ -37,8 +32,6 @@ fi
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
-# shellcheck source=report_lib.sh
-source "$here/report_lib.sh"
 e2e_workdir corpus-link
 export OXCC_STORE=$t/store
 app=$t/app
@@ -68,34 +61,8 @@ build() {  # NAME SRC
   (cd "$d/src" && TMPDIR=$d/tmp timeout "$step_timeout" \
     "$oxcc" run -- "$py" -m pip wheel -v --no-deps --no-build-isolation --no-index --no-cache-dir -w "$d/wheel" .)
 }
-declare -A src=() pid=()
-for name in "${names[@]}"; do
-  mkdir -p "$t/build/$name"
-  if src[$name]=$("$repo/utils/fetch-corpus" "$name" 2>"$t/build/$name/fetch.log"); then
-    build "$name" "${src[$name]}" >"$t/build/$name/build.log" 2>&1 &
-    pid[$name]=$!
-  else
-    fail "fetch $name" "$(tail -n 1 "$t/build/$name/fetch.log")"
-  fi
-done
-for name in "${names[@]}"; do
-  [[ -n ${pid[$name]:-} ]] || continue
-  log=$t/build/$name/build.log
-  if ! wait "${pid[$name]}"; then
-    fail "wheel $name through oxcc" "build failed" "$log"
-    continue
-  fi
-  whl=("$t/build/$name/wheel"/*.whl)
-  # shellcheck disable=SC2086 # the module lists split on spaces
-  if [[ ! -f ${whl[0]} ]]; then
-    fail "wheel $name through oxcc" "the build made no wheel" "$log"
-  elif ! check_wheel "${whl[0]}" ${corpus_modules[$name]} >"$t/build/$name/check.log" 2>&1; then
-    fail "wheel $name through oxcc" "$(tail -n 1 "$t/build/$name/check.log")"
-  else
-    wheel[$name]=${whl[0]}
-    pass "wheel $name through oxcc ($(basename "${whl[0]}"))"
-  fi
-done
+declare -A src=()
+build_corpus_wheels "$t/build" build "${names[@]}"
 ((${#wheel[@]} == ${#names[@]})) || finish
 
 # The fixtures written here (C, C++, Cython, nested packages, a hand-made

@@ -15,11 +15,9 @@
 # The tests_* recipes are called by name, which shellcheck cannot see.
 # shellcheck disable=SC2317
 set -euo pipefail
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-py=/usr/bin/python3
 shim=${OXCC_SHIM:-$repo/distutils_shim}
 
 plain_only=0

@@ -24,19 +24,12 @@ set -euo pipefail
 # shellcheck source=e2e_env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 
-if (($# != 1)); then
-  echo "usage: libdeps_test.sh OXCC_BIN_DIR" >&2
-  exit 2
-fi
-bin=$(cd "$1" && pwd)
-oxcc=$bin/oxcc
+e2e_bin_dir "$@"
 
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE \
   XXHASH_LINK_SO LD_LIBRARY_PATH
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
 
-# shellcheck source=report_lib.sh
-source "$here/report_lib.sh"
 e2e_workdir libdeps
 export OXCC_STORE=$t/store
 step_timeout=600
@@ -65,32 +58,8 @@ build_wheel() {  # NAME SRC
 names=(python-xxhash python-cffi)
 # xxhash's setup.py links -lxxhash only when asked (else its vendored copy).
 export XXHASH_LINK_SO=1
-declare -A src=() pid=() wheel=()
-for name in "${names[@]}"; do
-  mkdir -p "$t/build/$name"
-  if src[$name]=$("$repo/utils/fetch-corpus" "$name" 2>"$t/$name.fetch.log"); then
-    build_wheel "$name" "${src[$name]}" >"$t/$name.build.log" 2>&1 &
-    pid[$name]=$!
-  else
-    fail "fetch $name" "$(tail -n 1 "$t/$name.fetch.log")"
-  fi
-done
-for name in "${names[@]}"; do
-  [[ -n ${pid[$name]:-} ]] || continue
-  if ! wait "${pid[$name]}"; then
-    fail "wheel $name through oxcc" "build failed" "$t/$name.build.log"
-    continue
-  fi
-  whl=("$t/build/$name/wheel"/*.whl)
-  if [[ ! -f ${whl[0]} ]]; then
-    fail "wheel $name through oxcc" "no wheel" "$t/$name.build.log"
-  elif ! check_wheel "${whl[0]}" "${corpus_modules[$name]}" >"$t/$name.check.log" 2>&1; then
-    fail "wheel $name through oxcc" "$(tail -n 1 "$t/$name.check.log")"
-  else
-    wheel[$name]=${whl[0]}
-    pass "wheel $name through oxcc ($(basename "${whl[0]}"))"
-  fi
-done
+declare -A src=() wheel=()
+build_corpus_wheels "$t/build" build_wheel "${names[@]}"
 ((${#wheel[@]} == ${#names[@]})) || finish
 
 # The wheels' own .so need the system libraries (what oxcc link removes).

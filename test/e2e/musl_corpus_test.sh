@@ -51,8 +51,6 @@ unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LA
 unset OXCC_TARGET OXCC_TARGET_INCLUDE OXCC_TARGET_HOST_INCLUDES
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
-# shellcheck source=report_lib.sh
-source "$here/report_lib.sh"
 e2e_workdir $target-corpus
 export OXCC_STORE=$t/store
 app=$t/app

@@ -33,8 +33,6 @@ if [[ ! -f $tarball ]]; then
 fi
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# shellcheck source=report_lib.sh
-source "$here/report_lib.sh"
 source "$here/corpus_lib.sh" # pytest_summary, copy_pure
 e2e_workdir numpy
 step_timeout=1800

@@ -19,8 +19,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
-# shellcheck source=report_lib.sh
-source "$here/report_lib.sh"
 # shellcheck source=corpus_lib.sh
 source "$here/corpus_lib.sh" # pytest_summary, copy_pure
 e2e_workdir pillow

@@ -14,23 +14,14 @@
 #   - a shared-only library without DT_SONAME is refused, with the fix.
 # OXCC_KEEP_TMP=1 keeps the temp dir for debugging.
 set -euo pipefail
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-py=/usr/bin/python3
 
-if (($# != 1)); then
-  echo "usage: shared_deps_test.sh OXCC_BIN_DIR" >&2
-  exit 2
-fi
-bin=$(cd "$1" && pwd)
-oxcc=$bin/oxcc
+e2e_bin_dir "$@"
 
-unset CC CXX LDSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE LD_LIBRARY_PATH
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
+e2e_clean_env
 
-# shellcheck source=report_lib.sh
-source "$here/report_lib.sh"
 e2e_workdir shdeps
 export OXCC_STORE=$t/store
 

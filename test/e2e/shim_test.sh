@@ -12,14 +12,13 @@
 set -euo pipefail
 # shellcheck source=report_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 
-here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 shim=$root/distutils_shim
 fixtures=$here/fixtures
 fake=$here/fake-oxcc
-py=/usr/bin/python3   # Debian's; the first python3 on PATH may be another one
 
 real=""
 if [ $# -gt 0 ]; then

@@ -7,7 +7,8 @@
 set -euo pipefail
 # shellcheck source=report_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
 tmp=$(mktemp -d /tmp/oxcc-stress.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT

@@ -17,15 +17,14 @@
 set -euo pipefail
 # shellcheck source=report_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass, fail, finish
-export OXCC_CACHE=${OXCC_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/oxcc-tests} # never the user's cache
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 fetch_only=0
 [[ ${1:-} == --fetch ]] && fetch_only=1 && set -- .
 bin=$(cd "$1" && pwd)
 min_distinct=${2:-2000}
 limit=${3:-1000}
-here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-py=/usr/bin/python3
 cache=$OXCC_CACHE
 tcache=$cache/transparency
 tmp=$(mktemp -d /tmp/oxcc-transparency.XXXXXX)
