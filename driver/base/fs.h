@@ -26,6 +26,7 @@ std::vector<std::string> listDir(const std::string &dir);
 
 bool fileExists(const std::string &path);
 bool isRegularFile(const std::string &path);
+bool isDirectory(const std::string &path);
 std::string absolutePath(const std::string &path); // lexical, against cwd
 std::string currentDir();
 std::string dirName(const std::string &path);

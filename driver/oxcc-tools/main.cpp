@@ -2,6 +2,7 @@
 // separate program so that `oxcc`, which runs on every compiler call, does
 // not load yaml-cpp. `oxcc list ...` execs `<prefix>/libexec/oxcc/oxcc-tools
 // list ...`. lld lives in oxcc-ld.
+#include "build/command.h"
 #include "link/command.h"
 #include "oxcc-tools/commands.h"
 
@@ -12,7 +13,7 @@ using namespace oxcc;
 int main(int argc, char **argv) {
   static const std::map<std::string, int (*)(const Args &)> tools = {
       {"list", toolList}, {"store", toolStore}, {"link", toolLink},
-      {"localize", toolLocalize},
+      {"localize", toolLocalize}, {"build", toolBuild},
   };
   Args args(argv + 1, argv + argc);
   if (args.empty()) return fail(2, "oxcc-tools is run by oxcc (see oxcc --help)");

@@ -26,6 +26,10 @@ As a compiler (wrapper mode):
   would record and run, then the compiler's own -### output.
 
 Subcommands:
+  oxcc build [PROJECT_DIR | REQUIREMENT...] -o APP [--find-links DIR] [--no-index]
+                                the whole job: the project and what it requires built
+                                into wheels through oxcc, linked into APP; the entry
+                                from its console script (oxcc build --help)
   oxcc env [--python PY] [--target T]
                                 print shell exports (CC, CXX, LDSHARED,
                                 LDCXXSHARED, PYTHONPATH for the shim)

@@ -25,7 +25,7 @@ const std::map<std::string, Tool> &tools() {
 
 // Subcommands that parse manifests live in oxcc-tools (driver/oxcc-tools/).
 bool isHeavyTool(const std::string &name) {
-  return name == "list" || name == "store" || name == "link" || name == "ld" ||
+  return name == "list" || name == "store" || name == "link" || name == "build" || name == "ld" ||
          name == "python";
 }
 

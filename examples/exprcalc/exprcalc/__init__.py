@@ -1,0 +1,1 @@
+"""exprcalc: integer expressions, parsed with ply, gcd/lcm in C."""
