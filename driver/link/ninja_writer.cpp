@@ -336,11 +336,16 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
     if (o.sharedModules != SharedModules::Filesystem)
       for (const auto &d : plan.python.dynloadDirs) collectArgs += " --dynload " + shellWord(d);
   }
-  if (o.stdlib == StdlibMode::Auto) {
-    collectArgs += " --stdlib-auto";
-    if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
-  }
+  if (o.stdlib == StdlibMode::Auto) collectArgs += " --stdlib-auto";
+  if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
   for (const auto &p : plan.pureDirs) collectArgs += " --pure " + shellWord(p);
+  // Environments: the distributions named, and what they and the wheels
+  // need; the built-in extensions need no distribution.
+  for (const auto &s : o.sitePackages) collectArgs += " --site-packages " + shellWord(s);
+  for (const auto &p : o.packages) collectArgs += " --package " + shellWord(p);
+  if (!o.sitePackages.empty())
+    for (const auto &e : plan.extensions)
+      if (!e.keptShared) collectArgs += " --builtin " + shellWord(e.record.module);
   collectArgs += shlibArgs;
   collectDeps += shlibDeps;
   for (const auto &d : plan.sharedDependencies) {
@@ -353,7 +358,8 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   }
   const bool library = o.emit == Emit::Libpython;
   n += library ? "\n" : "\nbuild main.o: cxx main.cpp\n";
-  n += "build resources.tsv: collect | " + ninjaPath(t.collectScript) + collectDeps + "\n";
+  n += "build resources.tsv: collect | " + ninjaPath(t.collectScript) + " " +
+       ninjaPath(dirName(t.collectScript) + "/site_packages.py") + collectDeps + "\n";
   n += "  args =" + collectArgs + "\n";
   n += "build resources.bin: pack resources.tsv | " + ninjaPath(t.packTool) + "\n";
   n += "build resources.o: asm resources.S | resources.bin\n";

@@ -8,11 +8,15 @@ namespace oxcc {
 
 const char *kLinkUsage =
     "usage: oxcc link -o APP [--wheel W.whl]... [--module NAME]... [--all]\n"
-    "                 [--pure DIR]... [--python DIST] [--stdlib=full|auto|none]\n"
+    "                 [--pure DIR]... [--site-packages DIR | --venv DIR]... [--package NAME]...\n"
+    "                 [--python DIST] [--stdlib=full|auto|none]\n"
     "                 [--shared-modules=memory|extract|filesystem]\n"
     "                 [-m MODULE[:FUNC] | --script FILE] [--build-dir DIR] [-j N] [-v]\n"
     "                 [--plugin PATH.so]...\n"
     "                 [--explain] [--allow-shared-deps]\n"
+    "  --package NAME takes an installed distribution from --site-packages (Debian's:\n"
+    "  /usr/lib/python3/dist-packages) or --venv, with what its metadata requires and\n"
+    "  what its code imports at import time; the wheels' requirements come from there too.\n"
     "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n"
     "  --python: debian (the host's libpython, the default), a target triple (the newest\n"
     "  `oxcc python build --target TRIPLE`: x86_64-linux-musl links a fully static APP),\n"
@@ -77,6 +81,16 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
       o.modules.push_back(v);
     } else if (value("--pure", v)) {
       o.pureDirs.push_back(absolutePath(v));
+    } else if (value("--site-packages", v)) {
+      if (!isDirectory(v)) error = "--site-packages " + v + " is not a directory";
+      o.sitePackages.push_back(absolutePath(v));
+    } else if (value("--venv", v)) {
+      // A virtual environment's packages, for the Python oxcc links.
+      std::string site = v + "/lib/python3.11/site-packages";
+      if (!isDirectory(site)) error = "--venv " + v + " has no lib/python3.11/site-packages";
+      o.sitePackages.push_back(absolutePath(site));
+    } else if (value("--package", v)) {
+      o.packages.push_back(v);
     } else if (value("-m", v)) {
       auto colon = v.find(':');
       o.entryModule = v.substr(0, colon);
@@ -125,6 +139,8 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
             "import anything; use --stdlib=full";
   else if (sharedIndex < 0)
     error = "--shared-modules is memory, extract or filesystem";
+  else if (!o.packages.empty() && o.sitePackages.empty())
+    error = "--package needs --site-packages DIR or --venv DIR (where it is installed)";
   else if (o.python != "debian" && o.python.find('-') == std::string::npos &&
            o.python.find('/') == std::string::npos && !fileExists(o.python))
     error = "--python " + o.python + ": unknown distribution; use debian, a target triple "

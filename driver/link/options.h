@@ -23,6 +23,8 @@ struct LinkOptions {
   std::vector<std::string> modules;   // --module NAME (from the store)
   bool allModules = false;            // --all
   std::vector<std::string> pureDirs;  // --pure DIR (pure-Python packages to embed)
+  std::vector<std::string> sitePackages; // --site-packages DIR, --venv DIR: environments to take from
+  std::vector<std::string> packages;  // --package NAME: distributions of those, with what they need
   std::string python = "debian";      // --python DIST
   std::string entryModule;            // -m MODULE[:FUNC]
   std::string entryFunction;

@@ -246,9 +246,10 @@ bool checkEntryModule(const LinkPlan &plan, const ChosenInputs &in, std::string 
                in.wheelPyMembers.count(rel + "/__init__.py") ||
                (opts.stdlib != StdlibMode::None && moduleUnder(plan.python.stdlibDir, m));
   for (const auto &d : opts.pureDirs) found |= moduleUnder(d, m);
+  for (const auto &d : opts.sitePackages) found |= moduleUnder(d, m);
   if (!found) {
     error = "-m " + m + ": no such module among the embedded wheels, --pure directories, "
-            "extensions and stdlib (add the package that holds it)";
+            "--site-packages, extensions and stdlib (add the package that holds it)";
     return false;
   }
   return true;

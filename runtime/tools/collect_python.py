@@ -5,6 +5,7 @@
                       [--stdlib /usr/lib/python3.11] [--pure DIR]... [--wheel W.whl]...
                       [--dynload /usr/lib/python3.11/lib-dynload]... [--shlib NAME=PATH]...
                       [--shdep SONAME=PATH]...
+                      [--site-packages DIR]... [--package NAME]... [--builtin NAME]...
 
 Every root is walked for modules (.py, compiled here to marshalled code
 objects), data files and *.dist-info contents. A --dynload directory gives
@@ -18,6 +19,15 @@ file key, so an application can override a library. Compiled code is cached in
 DIR/code by the sha256 of (source, filename, bytecode magic), so a rebuild
 recompiles only what changed. Run it with the interpreter whose libpython the
 executable links (Debian's /usr/bin/python3): the bytecode is version-specific.
+
+--site-packages DIR names an environment (a site-packages, Debian's
+dist-packages) to take distributions from: each --package NAME, what it
+requires (its metadata), what the wheels require, and, following the imports
+in the collected bytecode, the distribution of every top-level name that
+only the environment provides (site_packages.py). An import that nothing
+provides is reported with the module that makes it (many are optional);
+--builtin names the modules linked into the executable, which provide
+themselves.
 
 The manifest is written atomically, sorted, with absolute paths; see
 docs/formats-resources.md for what the keys mean.
@@ -36,7 +46,10 @@ import shutil
 import sys
 import types
 import stat
+from inspect import CO_OPTIMIZED
 import zipfile
+
+import site_packages
 
 # Top-level stdlib entries that are never embedded: tests, GUI tools, and
 # places where third-party or binary modules live.
@@ -223,11 +236,13 @@ AUTO_BASELINE = [
 ]
 
 
-def code_imports(co, package):
+def code_imports(co, package, functions=True):
     """Absolute names a code object (and those nested in it) may import.
     `package` resolves relative imports. For `from x import y` both x and
     x.y are returned (y may be a submodule); names that are not modules are
-    dropped by the caller."""
+    dropped by the caller. functions=False: only what runs at import time
+    (the module's and its classes' bodies), not what a function imports
+    when it is called (often optional: pytest imports pygments so)."""
     for kind, args in modulefinder.ModuleFinder().scan_opcodes(co):
         if kind == 'absolute_import':
             fromlist, name = args
@@ -242,8 +257,8 @@ def code_imports(co, package):
             if sub != '*':
                 yield name + '.' + sub
     for const in co.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from code_imports(const, package)
+        if isinstance(const, types.CodeType) and (functions or not const.co_flags & CO_OPTIMIZED):
+            yield from code_imports(const, package, functions)
 
 
 def reachable(modules, roots, extensions=()):
@@ -291,6 +306,119 @@ def module_name(relpath):
     if not parts or not all(p and '.' not in p for p in parts):
         return None
     return '.'.join(parts), flags
+
+
+def compile_new(modules, out_dir, jobs, stats):
+    """Compiles the modules not compiled yet; drops those that do not compile."""
+    new = {n: m for n, m in modules.items() if 'code' not in m}
+    names = list(new)
+    compile_modules(new, out_dir, max(1, jobs), stats)  # drops from `new` what fails
+    for name in names:
+        if name not in new:
+            del modules[name]
+
+
+def from_environment(args, modules, files, take, out_dir, stats):
+    """--site-packages: the --package distributions, what they and the wheels
+    require, and the distributions of the top-level names the collected
+    bytecode imports that nothing else provides; their files are taken as a
+    --pure root's are. Imports that nothing provides are reported."""
+    sites = [os.path.abspath(s) for s in args.site_packages]
+    for site in sites:
+        if not os.path.isdir(site):
+            raise CollectError(f'--site-packages {site}: no such directory')
+    env = site_packages.Environment(sites)
+    for name in args.package:
+        if site_packages.normalize(name) not in env.dists:
+            raise CollectError(f'--package {name}: no such distribution in {", ".join(sites)}')
+
+    # What the wheels and --pure roots hold already, and what they require.
+    have, wanted = set(), list(args.package)
+    for key, path in files.items():
+        if key.count('/') == 1 and key.endswith('.dist-info/METADATA'):
+            with open(path, encoding='utf-8', errors='replace') as f:
+                text = f.read()
+            have.add(site_packages.normalize(key.split('-')[0]))
+            wanted += site_packages.wheel_requirements(text)
+
+    added, unmet = set(), []
+
+    def add(names):
+        dists, missing = env.closure(names, have | added)
+        unmet.extend(missing)
+        for d in dists:
+            added.add(d.name)
+            items = []
+            for root in d.roots():
+                path = os.path.join(d.site, root)
+                if os.path.isdir(path):
+                    items += [Item(root + '/' + i.relpath, i.path) for i in walk_dir(path)]
+                else:
+                    items.append(Item(root, path))
+            native = [i.relpath for i in items if i.relpath.endswith(EXTENSION_SUFFIXES)]
+            if native:
+                note(f'{d.name} from {d.site} holds extension modules ({native[0]}...), which '
+                     'an environment cannot give: build it through oxcc and link its wheel')
+            meta = d.meta
+            base = os.path.basename(meta)
+            if os.path.isdir(meta):
+                items += [Item(base + '/' + i.relpath, i.path) for i in walk_dir(meta)]
+            take('pure', d.site, items)
+        return dists
+
+    add(wanted)
+    compile_new(modules, out_dir, args.jobs, stats)
+
+    # Follow the imports until no new distribution is needed.
+    stdlib = site_packages.stdlib_top_levels()
+    builtin = set(args.builtin) | {b.split('.')[0] for b in args.builtin}
+    scanned, wanted_by = set(), {}  # top-level name -> first module importing it
+    lazy_by = {}  # the same, for imports inside functions: reported, not followed
+    for root in args.root_module:  # the entry point's package is needed too
+        if root.split('.')[0] not in stdlib | builtin:
+            wanted_by.setdefault(root.split('.')[0], '(the entry point)')
+    while True:
+        for name, m in list(modules.items()):
+            if name in scanned or m.get('stdlib') or not m.get('code'):
+                continue
+            scanned.add(name)
+            with open(m['code'], 'rb') as f:
+                co = marshal.loads(f.read())
+            package = name if m['flags'] & FLAG_PACKAGE else name.rpartition('.')[0]
+            eager = set()
+            for imported in code_imports(co, package, functions=False):
+                top = imported.split('.')[0]
+                eager.add(top)
+                if top not in stdlib and top not in builtin:
+                    wanted_by.setdefault(top, name)
+            for imported in code_imports(co, package):
+                top = imported.split('.')[0]
+                if top not in eager and top not in stdlib and top not in builtin:
+                    lazy_by.setdefault(top, name)
+        new = sorted({env.by_top[t].name for t in wanted_by
+                      if t not in modules and t in env.by_top
+                      and env.by_top[t].name not in added | have})
+        if not new:
+            break
+        note('imported, so taken from the environment: ' + ', '.join(new))
+        add(new)
+        compile_new(modules, out_dir, args.jobs, stats)
+
+    lazy = sorted((t, by) for t, by in lazy_by.items()
+                  if t not in modules and t not in wanted_by and t in env.by_top)
+    if lazy:
+        shown = ', '.join(f'{t} (from {by})' for t, by in lazy[:12])
+        more = f' and {len(lazy) - 12} more' if len(lazy) > 12 else ''
+        note(f'imported only inside functions, so not taken (add --package NAME if needed): '
+             f'{shown}{more}')
+    nobody = sorted((t, by) for t, by in wanted_by.items() if t not in modules)
+    if nobody:
+        shown = ', '.join(f'{t} (from {by})' for t, by in nobody[:12])
+        more = f' and {len(nobody) - 12} more' if len(nobody) > 12 else ''
+        note(f'imports nothing here provides (often optional): {shown}{more}')
+    for name, by in unmet:
+        note(f'requirement {name}' + (f' of {by}' if by else '') + ' is in no --site-packages')
+    note(f'from the environment: {len(added)} distributions ({", ".join(sorted(added))})')
 
 
 def cache_path(out_dir, source, filename):
@@ -388,9 +516,17 @@ def main(argv):
                    help='a file or directory never to collect (e.g. the build directory)')
     p.add_argument('--depfile', help='write a ninja depfile: every file and directory read, '
                    'so an edit, an added or a removed module triggers a rebuild')
+    p.add_argument('--site-packages', action='append', default=[], metavar='DIR',
+                   help='an environment to take --package distributions, and what they need, from')
+    p.add_argument('--package', action='append', default=[], metavar='NAME',
+                   help='a distribution of --site-packages to embed, with what it needs')
+    p.add_argument('--builtin', action='append', default=[], metavar='NAME',
+                   help='a module linked into the executable (it needs no distribution)')
     p.add_argument('-j', '--jobs', type=int, default=os.cpu_count() or 1)
     args = p.parse_args(argv)
-    if not roots and not args.shlib and not args.shdep:
+    if args.package and not args.site_packages:
+        p.error('--package needs --site-packages DIR (where the distribution is installed)')
+    if not roots and not args.shlib and not args.shdep and not args.package:
         p.error('nothing to collect: give --stdlib, --pure, --wheel, --dynload or --shlib')
 
     EXCLUDED.update(os.path.abspath(x) for x in args.exclude)
@@ -402,28 +538,8 @@ def main(argv):
     files = {}    # key -> absolute path
     shlibs = {}   # extension module name -> absolute path (--dynload)
     deps = set()  # for --depfile
-    for kind, root in roots:
-        if kind == 'dynload':
-            if not os.path.isdir(root):
-                raise CollectError(f'--dynload {root}: no such directory')
-            deps.add(os.path.abspath(root))  # its mtime changes when a module is added
-            for name, path in dynload_modules(root, stats).items():
-                shlibs[name] = os.path.abspath(path)
-                deps.add(shlibs[name])
-            continue
-        if kind == 'wheel':
-            if not os.path.isfile(root):
-                raise CollectError(f'--wheel {root}: no such file')
-            items = wheel_items(root, out_dir, stats)
-        else:
-            if not os.path.isdir(root):
-                raise CollectError(f'--{kind} {root}: no such directory')
-            if kind == 'stdlib':
-                if not os.path.isfile(os.path.join(root, 'os.py')):
-                    raise CollectError(f'--stdlib {root}: not a Python standard library (no os.py)')
-                items = walk_dir(root, STDLIB_EXCLUDE, STDLIB_EXCLUDE_PATHS)
-            else:
-                items = walk_dir(root)
+    def take(kind, root, items):
+        """Registers a root's items as modules and files, and what to rebuild on."""
         if kind == 'wheel':
             deps.add(os.path.abspath(root))
         else:
@@ -449,6 +565,30 @@ def main(argv):
                 'flags': flags, 'source': os.path.abspath(item.path), 'filename': item.relpath,
                 'stdlib': kind == 'stdlib'}
 
+    for kind, root in roots:
+        if kind == 'dynload':
+            if not os.path.isdir(root):
+                raise CollectError(f'--dynload {root}: no such directory')
+            deps.add(os.path.abspath(root))  # its mtime changes when a module is added
+            for name, path in dynload_modules(root, stats).items():
+                shlibs[name] = os.path.abspath(path)
+                deps.add(shlibs[name])
+            continue
+        if kind == 'wheel':
+            if not os.path.isfile(root):
+                raise CollectError(f'--wheel {root}: no such file')
+            items = wheel_items(root, out_dir, stats)
+        else:
+            if not os.path.isdir(root):
+                raise CollectError(f'--{kind} {root}: no such directory')
+            if kind == 'stdlib':
+                if not os.path.isfile(os.path.join(root, 'os.py')):
+                    raise CollectError(f'--stdlib {root}: not a Python standard library (no os.py)')
+                items = walk_dir(root, STDLIB_EXCLUDE, STDLIB_EXCLUDE_PATHS)
+            else:
+                items = walk_dir(root)
+        take(kind, root, items)
+
     # Named explicitly: always kept, and they win over a --dynload module.
     explicit = set()
     for arg in args.shlib:
@@ -473,6 +613,8 @@ def main(argv):
 
     prune_wheel_dirs(out_dir, stats.wheel_dirs)
     compile_modules(modules, out_dir, max(1, args.jobs), stats)
+    if args.site_packages:
+        from_environment(args, modules, files, take, out_dir, stats)
     if args.stdlib_auto:
         keep = reachable(modules, AUTO_BASELINE + args.root_module +
                          [n for n, m in modules.items() if not m.get('stdlib')], shlibs)
