@@ -259,6 +259,16 @@ bool chooseEntry(const BuildOptions &o, const std::vector<BuiltWheel> &wheels,
   std::vector<std::string> names;
   for (const auto &[name, _] : scripts) names.push_back(name);
   std::string of = from.empty() ? "the project" : joined(from);
+  if (o.allEntries) {
+    if (scripts.empty()) {
+      error = "--entries all: " + of + " declares no console script";
+      return false;
+    }
+    for (const auto &[name, target] : scripts)
+      linkArgs.insert(linkArgs.end(), {"--dispatch", name + "=" + target});
+    what = joined(names) + ", chosen by the name " + baseName(o.output) + " runs as";
+    return true;
+  }
   if (!o.entry.empty()) {
     auto it = scripts.find(o.entry);
     if (it == scripts.end()) {
@@ -365,8 +375,30 @@ int toolBuild(const Args &args) {
     linkArgs.push_back("-v");
     say("run: oxcc link " + joined(linkArgs, " "));
   }
+  // --entries all: a link per command beside APP. Checked before linking:
+  // a file of that name that is not such a link is the user's.
+  std::vector<std::string> commandLinks;
+  for (size_t i = 0; i + 1 < linkArgs.size(); ++i)
+    if (linkArgs[i] == "--dispatch") {
+      std::string name = linkArgs[i + 1].substr(0, linkArgs[i + 1].find('='));
+      if (name == baseName(opts.output)) continue;
+      std::string path = dirName(opts.output) + "/" + name;
+      struct stat st;
+      if (lstat(path.c_str(), &st) == 0 && !S_ISLNK(st.st_mode))
+        return fail(1, "oxcc build: " + path + " exists and is not a link: the command " + name +
+                           " would replace it (remove it, or build elsewhere with -o)");
+      commandLinks.push_back(path);
+    }
   say("linking " + opts.output);
   if (int rc = toolLink(linkArgs)) return rc;
+  for (const auto &path : commandLinks) {
+    std::string tmp = path + ".oxcc-tmp";
+    unlink(tmp.c_str());
+    if (symlink(baseName(opts.output).c_str(), tmp.c_str()) != 0 || rename(tmp.c_str(), path.c_str()) != 0)
+      return fail(1, "oxcc build: cannot make the link " + path + " -> " + baseName(opts.output));
+  }
+  if (!commandLinks.empty())
+    say("links beside it: " + joined(commandLinks));
 
   say(opts.output + " (" + megabytes(opts.output) + "): " + std::to_string(wheels.size()) +
       " packages (" + std::to_string(native) + " native), " + std::to_string(extensions) +

@@ -7,7 +7,7 @@ namespace oxcc {
 const char *kBuildUsage =
     "usage: oxcc build [PROJECT_DIR | REQUIREMENT...] -o APP\n"
     "                  [--find-links DIR]... [--no-index]\n"
-    "                  [--entry NAME | -m MODULE[:FUNC] | --script FILE]\n"
+    "                  [--entry NAME | --entries all | -m MODULE[:FUNC] | --script FILE]\n"
     "                  [--target TRIPLE] [--python DIST] [--build-dir DIR] [-v]\n"
     "                  [link options: --stdlib=..., --shared-modules=..., --pure DIR,\n"
     "                   --site-packages DIR, --venv DIR, --package NAME,\n"
@@ -15,7 +15,9 @@ const char *kBuildUsage =
     "  Builds the project and everything it requires into wheels with pip, compiling\n"
     "  each native one through oxcc (pure ones are taken as wheels), then links them\n"
     "  into APP with `oxcc link`. The entry point is the project's console script (with\n"
-    "  several, --entry NAME picks one), else -m or --script. pip is used as it is\n"
+    "  several, --entry NAME picks one; --entries all puts every one in APP, chosen by\n"
+    "  the name it runs as, with a link NAME -> APP beside it), else -m or --script.\n"
+    "  pip is used as it is\n"
     "  configured; with no package index, give --no-index --find-links DIR of sdists\n"
     "  and wheels. --target x86_64-linux-musl builds every wheel for musl and links a\n"
     "  fully static APP. Nothing changed since the last build: only a no-op link runs.\n";
@@ -55,6 +57,12 @@ bool parseBuildOptions(const std::vector<std::string> &args, BuildOptions &o, st
       o.noIndex = true;
     } else if (value("--entry", v)) {
       o.entry = v;
+    } else if (value("--entries", v)) {
+      if (v != "all") {
+        error = "--entries takes all (every console script in one binary); --entry NAME picks one";
+        return false;
+      }
+      o.allEntries = true;
     } else if (value("-m", v)) {
       o.module = v;
     } else if (value("--script", v)) {
@@ -125,9 +133,9 @@ bool parseBuildOptions(const std::vector<std::string> &args, BuildOptions &o, st
     error = "nothing to build: name a project directory or requirements";
     return false;
   }
-  int entries = !o.entry.empty() + !o.module.empty() + !o.script.empty();
+  int entries = !o.entry.empty() + !o.module.empty() + !o.script.empty() + o.allEntries;
   if (entries > 1) {
-    error = "--entry, -m and --script each name the entry point: give one";
+    error = "--entry, --entries, -m and --script each name the entry point: give one";
     return false;
   }
   if (!o.script.empty() && !isRegularFile(o.script)) {

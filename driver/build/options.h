@@ -13,6 +13,7 @@ struct BuildOptions {
   std::vector<std::string> findLinks;    // --find-links DIR (pip's)
   bool noIndex = false;                  // --no-index (pip's)
   std::string entry;                     // --entry NAME: one of the project's console scripts
+  bool allEntries = false;               // --entries all: every one, chosen by argv[0] (links)
   std::string module;                    // -m MODULE[:FUNC]
   std::string script;                    // --script FILE
   std::string target;                    // --target TRIPLE: wheels and link for it

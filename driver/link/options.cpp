@@ -11,12 +11,15 @@ const char *kLinkUsage =
     "                 [--pure DIR]... [--site-packages DIR | --venv DIR]... [--package NAME]...\n"
     "                 [--python DIST] [--stdlib=full|auto|none]\n"
     "                 [--shared-modules=memory|extract|filesystem]\n"
-    "                 [-m MODULE[:FUNC] | --script FILE] [--build-dir DIR] [-j N] [-v]\n"
+    "                 [-m MODULE[:FUNC] | --script FILE | --dispatch NAME=MODULE[:FUNC]...]\n"
+    "                 [--build-dir DIR] [-j N] [-v]\n"
     "                 [--plugin PATH.so]...\n"
     "                 [--explain] [--allow-shared-deps]\n"
     "  --package NAME takes an installed distribution from --site-packages (Debian's:\n"
     "  /usr/lib/python3/dist-packages) or --venv, with what its metadata requires and\n"
     "  what its code imports at import time; the wheels' requirements come from there too.\n"
+    "  --dispatch: several commands in one APP, chosen by the name it runs as (a link\n"
+    "  named NAME, busybox style), else by its first argument (APP NAME ARGS...).\n"
     "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n"
     "  --python: debian (the host's libpython, the default), a target triple (the newest\n"
     "  `oxcc python build --target TRIPLE`: x86_64-linux-musl links a fully static APP),\n"
@@ -95,6 +98,19 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
       auto colon = v.find(':');
       o.entryModule = v.substr(0, colon);
       if (colon != std::string::npos) o.entryFunction = v.substr(colon + 1);
+    } else if (value("--dispatch", v)) {
+      auto eq = v.find('='), colon = v.find(':');
+      std::string name = v.substr(0, eq);
+      bool nameOk = !name.empty() && name.find('/') == std::string::npos && name[0] != '-';
+      if (eq == std::string::npos || !nameOk || eq + 1 >= v.size()) {
+        error = "--dispatch " + v + ": want NAME=MODULE[:FUNC] (NAME a command, no '/')";
+        return false;
+      }
+      DispatchEntry d{name, v.substr(eq + 1, colon == std::string::npos ? colon : colon - eq - 1), ""};
+      if (colon != std::string::npos && colon > eq) d.function = v.substr(colon + 1);
+      for (const auto &e : o.dispatch)
+        if (e.name == d.name) error = "--dispatch " + d.name + " is given twice";
+      o.dispatch.push_back(d);
     } else if (value("-j", v)) {
       o.jobs = std::atoi(v.c_str());
     } else if (a == "--all") {
@@ -122,9 +138,11 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   o.emit = Emit(std::max(emitIndex, 0));
   o.stdlib = StdlibMode(std::max(stdlibIndex, 0));
   o.sharedModules = SharedModules(std::max(sharedIndex, 0));
-  bool hasEntry = !o.entryModule.empty() || !o.script.empty();
+  bool hasEntry = !o.entryModule.empty() || !o.script.empty() || !o.dispatch.empty();
   if (o.output.empty()) error = "missing -o APP";
   else if (!o.entryModule.empty() && !o.script.empty()) error = "-m and --script exclude each other";
+  else if (!o.dispatch.empty() && (!o.entryModule.empty() || !o.script.empty()))
+    error = "--dispatch names the entry points; -m and --script cannot join it";
   else if (emitIndex < 0)
     error = "--emit is exe (the default) or libpython";
   else if (o.emit == Emit::Libpython && hasEntry)

@@ -16,6 +16,13 @@ enum class SharedModules { Memory, Extract, Filesystem };
 // The spelling on the command line (for messages and the plugins' view).
 const char *emitName(Emit e);
 
+// --dispatch NAME=MODULE[:FUNC]: one of several commands in one binary,
+// chosen by the name it runs under (a link named NAME, busybox style), else
+// by its first argument.
+struct DispatchEntry {
+  std::string name, module, function;
+};
+
 struct LinkOptions {
   std::string output;                 // -o APP (or -o libapp.a with --emit=libpython)
   Emit emit = Emit::Exe;              // --emit=exe|libpython (a static library, no main)
@@ -29,6 +36,7 @@ struct LinkOptions {
   std::string entryModule;            // -m MODULE[:FUNC]
   std::string entryFunction;
   std::string script;                 // --script FILE
+  std::vector<DispatchEntry> dispatch; // --dispatch NAME=MODULE[:FUNC]...
   std::string buildDir;               // --build-dir (default: APP.oxcc-build next to APP)
   StdlibMode stdlib = StdlibMode::Full; // --stdlib=full|auto|none
   SharedModules sharedModules = SharedModules::Memory; // --shared-modules=memory|extract|filesystem

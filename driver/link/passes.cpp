@@ -238,19 +238,22 @@ bool chooseFromWheels(const LinkOptions &opts, const Store &store, const StoreRe
 
 bool checkEntryModule(const LinkPlan &plan, const ChosenInputs &in, std::string &error) {
   const LinkOptions &opts = plan.options;
-  const std::string &m = opts.entryModule;
-  if (m.empty()) return true;
-  std::string rel = m;
-  std::replace(rel.begin(), rel.end(), '.', '/');
-  bool found = in.byModule.count(m) || in.wheelPyMembers.count(rel + ".py") ||
-               in.wheelPyMembers.count(rel + "/__init__.py") ||
-               (opts.stdlib != StdlibMode::None && moduleUnder(plan.python.stdlibDir, m));
-  for (const auto &d : opts.pureDirs) found |= moduleUnder(d, m);
-  for (const auto &d : opts.sitePackages) found |= moduleUnder(d, m);
-  if (!found) {
-    error = "-m " + m + ": no such module among the embedded wheels, --pure directories, "
-            "--site-packages, extensions and stdlib (add the package that holds it)";
-    return false;
+  std::vector<std::pair<std::string, std::string>> entries; // option, module
+  if (!opts.entryModule.empty()) entries.push_back({"-m " + opts.entryModule, opts.entryModule});
+  for (const auto &d : opts.dispatch) entries.push_back({"--dispatch " + d.name, d.module});
+  for (const auto &[option, m] : entries) {
+    std::string rel = m;
+    std::replace(rel.begin(), rel.end(), '.', '/');
+    bool found = in.byModule.count(m) || in.wheelPyMembers.count(rel + ".py") ||
+                 in.wheelPyMembers.count(rel + "/__init__.py") ||
+                 (opts.stdlib != StdlibMode::None && moduleUnder(plan.python.stdlibDir, m));
+    for (const auto &d : opts.pureDirs) found |= moduleUnder(d, m);
+    for (const auto &d : opts.sitePackages) found |= moduleUnder(d, m);
+    if (!found) {
+      error = option + ": no such module among the embedded wheels, --pure directories, "
+              "--site-packages, extensions and stdlib (add the package that holds it)";
+      return false;
+    }
   }
   return true;
 }

@@ -5,7 +5,8 @@
 # source packages, in one command, into one binary that passes the app's own
 # checks; a second build with nothing changed (its time printed, never
 # asserted); then bad input,
-# each with one clear error and no binary written: an ambiguous entry point,
+# each with one clear error and no binary written: an ambiguous entry point
+# (and --entries all, which puts both in one binary),
 # a requirement nobody offers, a dependency that does not compile, a binary
 # wheel oxcc did not build (and the same wheel with its sdist beside it,
 # which is built again).
@@ -109,6 +110,20 @@ refused "an ambiguous entry point lists the candidates" 2 \
 refused "an unknown --entry lists the console scripts" 2 \
   "--entry nope: exprcalc has no such console script \(it has: exprcalc, exprcalc-selftest\)" \
   -- "$t/twoscripts" --entry nope --no-index --find-links "$links"
+
+# Several console scripts in one binary, chosen by the name it runs as.
+mkdir -p "$t/multi"
+check "--entries all: every console script in one binary" \
+  "$oxcc" build "$t/twoscripts" -o "$t/multi/exprcalc-all" --entries all --no-index --find-links "$links"
+check_that "a link per command beside it" "[[ -L '$t/multi/exprcalc' && -L '$t/multi/exprcalc-selftest' ]]"
+check_that "run as exprcalc-selftest, it runs that script" \
+  "[[ \$('$t/multi/exprcalc-selftest') == 'selftest: 11 ok, 0 failed' ]]"
+check_that "run as exprcalc, that one" "[[ \$('$t/multi/exprcalc' '2 ** 5') == '2 ** 5 = 32' ]]"
+check_that "under its own name, the command is its first argument" \
+  "[[ \$('$t/multi/exprcalc-all' exprcalc '1 + 1') == '1 + 1 = 2' ]]"
+check_that "with no command, it lists them and exits 2" \
+  "'$t/multi/exprcalc-all' 2> '$t/multi.err'; [[ \$? -eq 2 ]] &&
+   grep -q 'run as one of: exprcalc, exprcalc-selftest' '$t/multi.err'"
 
 cp -r "$repo/examples/exprcalc" "$t/missing"
 sed -i 's/^dependencies = \["markupsafe", "ply"\]$/dependencies = ["markupsafe", "ply", "nosuchpkg>=1"]/' \
