@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "base/fs.h"
+#include "base/subcommand.h"
 
 namespace oxcc {
 
@@ -30,20 +31,7 @@ bool parseBuildOptions(const std::vector<std::string> &args, BuildOptions &o, st
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     auto value = [&](const char *name, std::string &out) {
-      std::string n = name;
-      if (a == n) {
-        if (i + 1 >= args.size()) {
-          error = n + " needs a value";
-          return false;
-        }
-        out = args[++i];
-        return true;
-      }
-      if (a.starts_with(n + "=")) {
-        out = a.substr(n.size() + 1);
-        return true;
-      }
-      return false;
+      return optionValue(args, i, name, out, error);
     };
     std::string v;
     if (a == "-h" || a == "--help") {

@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include "base/fs.h"
+#include "base/subcommand.h"
 
 #include <algorithm>
 
@@ -56,20 +57,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     const std::string &a = args[i];
     // --opt VALUE and --opt=VALUE alike.
     auto value = [&](const char *name, std::string &out) {
-      std::string n = name;
-      if (a == n) {
-        if (i + 1 >= args.size()) {
-          error = n + " needs a value";
-          return false;
-        }
-        out = args[++i];
-        return true;
-      }
-      if (a.starts_with(n + "=")) {
-        out = a.substr(n.size() + 1);
-        return true;
-      }
-      return false;
+      return optionValue(args, i, name, out, error);
     };
     std::string v;
     if (value("-o", o.output) || value("--build-dir", o.buildDir) ||
