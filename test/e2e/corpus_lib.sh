@@ -161,7 +161,7 @@ build_corpus_wheels() {  # DIR BUILD NAME...
 # WORK holds the logs; --app-dir and --app-tmp place the binary's run (an
 # empty root's directories), --where names the binary in the report.
 compare_suite() {  # NAME WHEEL SRC WORK APP [--pythonpath P] [--app-dir D] [--app-tmp D] [--where TEXT]
-  local name=$1 whl=$2 src=$3 d=$4 app=$5 extra="" app_dir=$4/app app_tmp=$4/tmp where="the binary"
+  local name=$1 wheel_file=$2 tree=$3 d=$4 app=$5 extra="" app_dir=$4/app app_tmp=$4/tmp where="the binary"
   shift 5
   while (($#)); do
     case $1 in
@@ -174,13 +174,13 @@ compare_suite() {  # NAME WHEEL SRC WORK APP [--pythonpath P] [--app-dir D] [--a
     shift 2
   done
   mkdir -p "$d/site" "$d/python3" "$d/tmp" "$app_dir" "$app_tmp"
-  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "$whl" >"$d/install.log" 2>&1; then
-    fail "$name suite" "pip install of $(basename "$whl") failed" "$d/install.log"
+  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "$wheel_file" >"$d/install.log" 2>&1; then
+    fail "$name suite" "pip install of $(basename "$wheel_file") failed" "$d/install.log"
     return
   fi
-  PYTHONPATH=$d/site$extra TMPDIR=$d/tmp "tests_${name//-/_}" "$src" "$d/python3" "$py" \
+  PYTHONPATH=$d/site$extra TMPDIR=$d/tmp "tests_${name//-/_}" "$tree" "$d/python3" "$py" \
     >"$d/python3.log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$d/python3.log"; return; }
-  TMPDIR=$app_tmp "tests_${name//-/_}" "$src" "$app_dir" "$app" \
+  TMPDIR=$app_tmp "tests_${name//-/_}" "$tree" "$app_dir" "$app" \
     >"$d/app.log" 2>&1 </dev/null || { fail "$name suite inside $where" "failed" "$d/app.log"; return; }
   local want got
   want=$(count_passed "${corpus_runner[$name]}" "$d/python3.log")

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the e2e scripts: a private work dir and PASS/FAIL counting that
 # ends with the "N passed, N failed" line ctest logs and CI reads.
 
