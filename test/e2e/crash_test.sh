@@ -12,8 +12,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
 rounds=${2:-300}
-tmp=$(mktemp -d /tmp/oxcc-crash.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir crash
+tmp=$t
 export OXCC_STORE=$tmp/store OXCC_CC=gcc
 cd "$tmp"
 mkdir -p build/lib.linux-x86_64-cpython-311/crash

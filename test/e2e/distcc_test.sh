@@ -16,13 +16,12 @@ unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC
 command -v distcc > /dev/null && command -v distccd > /dev/null ||
   { echo "FAIL distcc is not installed (utils/bootstrap installs it)"; exit 1; }
 
-tmp=$(mktemp -d /tmp/oxcc-distcc.XXXXXX)
+e2e_workdir distcc
+tmp=$t
 daemon=
-cleanup() {
-  [[ -n $daemon ]] && kill "$daemon" 2> /dev/null && wait "$daemon" 2> /dev/null
-  [[ -n ${KEEP:-} ]] || rm -rf "$tmp"
-}
-trap cleanup EXIT
+# The daemon stops first, then the harness's exit (report_lib.sh) runs.
+trap 'status=$?; [[ -z $daemon ]] || { kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null; }
+  e2e_exit "$status"' EXIT
 
 # distccd drops root privileges: its log must be writable by anyone.
 log=$tmp/distccd.log

@@ -16,8 +16,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
 build=$(cd "$bin/.." && pwd)   # the build tree mirrors an install
-tmp=$(mktemp -d /tmp/oxcc-embed.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir embed
+tmp=$t
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER
 export OXCC_STORE=$tmp/store
 

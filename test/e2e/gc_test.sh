@@ -14,8 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass
 # shellcheck source=e2e_env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
-tmp=$(mktemp -d /tmp/oxcc-gc.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir gc
+tmp=$t
 export OXCC_STORE=$tmp/store OXCC_CC=gcc
 unset OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 procs=8 each=30 shared=10

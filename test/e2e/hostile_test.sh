@@ -13,8 +13,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass
 # shellcheck source=e2e_env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
-tmp=$(mktemp -d /tmp/oxcc-hostile.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir hostile
+tmp=$t
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER
 export OXCC_STORE=$tmp/store
 

@@ -226,7 +226,8 @@ fi
 
 # 5. Each suite: under python3 against the native wheel, and inside the
 # binary. Same pass counts, nonzero, no failure.
-where="the $target binary$([[ $target == x86_64-linux-musl ]] && echo ' (empty root)')"
+where="the $target binary"
+[[ $target != x86_64-linux-musl ]] || where+=" (empty root)"
 for name in "${names[@]}"; do
   compare_suite "$name" "${host_wheel[$name]}" "${src[$name]}" "$t/run/$name" "$run_app" \
     --app-dir "$root/$name" --app-tmp "$app_tmp" --where "$where"

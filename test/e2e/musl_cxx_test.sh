@@ -14,8 +14,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
 target=$bin/../libexec/oxcc/target/x86_64-linux-musl
-tmp=$(mktemp -d /tmp/oxcc-muslcxx.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir muslcxx
+tmp=$t
 # Runs a program in an empty root: a user namespace, or chroot as root.
 root_run=$here/../../utils/in-empty-root
 "$root_run" --check > /dev/null || exit 77

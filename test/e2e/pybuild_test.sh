@@ -16,8 +16,8 @@ bin=$(cd "$1" && pwd)
 target=$2
 shift 2
 opts=("$@")
-tmp=$(mktemp -d /tmp/oxcc-pybuild.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir pybuild
+tmp=$t
 
 if ! "$bin/oxcc" python build --target "$target" "${opts[@]}" > "$tmp/out" 2> "$tmp/err"; then
   echo "FAIL oxcc python build --target $target ${opts[*]}"; tail -30 "$tmp/err" | sed 's/^/    /'

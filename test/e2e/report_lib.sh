@@ -6,14 +6,26 @@
 # OXCC_KEEP_TMP=1 (then its path is printed, for a post-mortem).
 e2e_workdir() {
   t=$(mktemp -d "${TMPDIR:-/tmp}/oxcc-$1.XXXXXX")
-  trap e2e_cleanup EXIT
+  e2e_dir=$t
 }
-e2e_cleanup() {
-  if [[ ${OXCC_KEEP_TMP:-0} == 1 ]]; then echo "kept $t" >&2; else rm -rf "$t"; fi
+
+# At exit: a script that stops before its summary line (set -e met a
+# failing command, or it gave up) says so, never silently; then the work
+# dir goes.
+e2e_exit() {  # [STATUS] (default: the exit status the trap runs for)
+  local status=${1:-$?}
+  if ((status != 0 && status != 77 && !finished)); then
+    echo "FAIL $(basename "$0"): stopped (exit $status) before its summary: $passed passed, $failed failed so far"
+  fi
+  if [[ -n ${e2e_dir:-} ]]; then
+    if [[ ${OXCC_KEEP_TMP:-0} == 1 ]]; then echo "kept $e2e_dir" >&2; else rm -rf "$e2e_dir"; fi
+  fi
 }
+trap e2e_exit EXIT
 
 passed=0
 failed=0
+finished=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() {  # WHAT REASON [LOG]
   echo "FAIL $1: $2"
@@ -21,6 +33,7 @@ fail() {  # WHAT REASON [LOG]
   failed=$((failed + 1))
 }
 finish() {
+  finished=1
   echo "$passed passed, $failed failed"
   exit $((failed > 0))
 }

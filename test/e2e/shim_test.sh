@@ -31,8 +31,8 @@ if [ $# -gt 0 ]; then
     fi
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/oxcc-shim-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir shim-test
+tmp=$t
 
 mkdir "$tmp/bin"
 ln -s "$fake" "$tmp/bin/oxcc"

@@ -28,8 +28,8 @@ fi
 # Runs a program in an empty root: a user namespace, or chroot as root.
 root_run=$here/../../utils/in-empty-root
 "$root_run" --check > /dev/null || exit 77
-tmp=$(mktemp -d /tmp/oxcc-static.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir static
+tmp=$t
 unset CC CXX LDSHARED LDCXXSHARED CFLAGS PYTHONPATH OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_TARGET OXCC_PYTHON
 export OXCC_STORE=$tmp/store
 

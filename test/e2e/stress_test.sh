@@ -10,8 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/report_lib.sh"  # check, check_that, pass
 # shellcheck source=e2e_env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
-tmp=$(mktemp -d /tmp/oxcc-stress.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir stress
+tmp=$t
 export OXCC_STORE=$tmp/store OXCC_CC=gcc
 procs=8 each=50 shared=10
 

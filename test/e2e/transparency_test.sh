@@ -27,8 +27,8 @@ limit=${3:-1000}
 root=$(cd "$here/../.." && pwd)
 cache=$OXCC_CACHE
 tcache=$cache/transparency
-tmp=$(mktemp -d /tmp/oxcc-transparency.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+e2e_workdir transparency
+tmp=$t
 unset CFLAGS CXXFLAGS LDFLAGS CPPFLAGS OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE PYTHONPATH
 export OXCC_CAPTURE=$tmp/capture OXCC_STORE=$tmp/store
 mkdir -p "$OXCC_CAPTURE/calls" "$tcache/src" "$tmp/cap"
