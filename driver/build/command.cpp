@@ -8,12 +8,14 @@
 #include "build/options.h"
 #include "build/wheels.h"
 #include "link/command.h"
+#include "link/options.h"
 #include "store/store.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <dirent.h>
+#include <filesystem>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,21 +40,14 @@ std::string joined(const std::vector<std::string> &words, const char *sep = ", "
 
 // Directories that hold what a build makes, never its inputs.
 bool isOutputDir(const std::string &name) {
-  return name == "build" || name == "dist" || name == "__pycache__" || name == ".git" ||
-         name == ".tox" || name == ".venv" || name.ends_with(".egg-info") ||
-         name.ends_with(".oxcc-build");
+  return name == "build" || name == "dist" || name == "__pycache__" ||
+         name.ends_with(".egg-info") || name.ends_with(".oxcc-build");
 }
 
-// Every file under `dir` as "path size mtime" lines: what pip would read.
+// Every file under `dir` as "path size mtime" lines: what pip would read
+// (hidden entries, .git and the like, are not inputs of a build).
 void listTree(const std::string &dir, const std::string &rel, std::string &out) {
-  DIR *d = opendir(dir.c_str());
-  if (!d) return;
-  std::vector<std::string> names;
-  while (dirent *e = readdir(d))
-    if (std::string n = e->d_name; n != "." && n != "..") names.push_back(n);
-  closedir(d);
-  std::sort(names.begin(), names.end());
-  for (const auto &n : names) {
+  for (const auto &n : listDir(dir)) {
     std::string path = dir + "/" + n;
     struct stat st;
     if (lstat(path.c_str(), &st) != 0) continue;
@@ -151,10 +146,10 @@ std::vector<std::string> wheelsIn(const std::string &dir) {
   return out;
 }
 
-bool removeTree(const std::string &path) {
-  std::string err;
-  Command rm{"/bin/rm", {"rm", "-rf", path}};
-  return spawnAndWait(rm, err) == 0;
+// Our own directories under the build dir only (wheels, rebuild).
+void removeTree(const std::string &path) {
+  std::error_code ec; // absent is fine; a failure shows at the next write
+  std::filesystem::remove_all(path, ec);
 }
 
 // The project's wheel alone (--no-deps), then it and everything it
@@ -194,6 +189,14 @@ bool buildWheels(const BuildOptions &o, std::string &projectWheel, std::string &
   return true;
 }
 
+// The sha256 of every extension .so the store has a record of.
+std::set<std::string> recordedOutputs(const Store &store) {
+  std::set<std::string> out;
+  std::vector<std::string> errors; // an unreadable record counts as not recorded
+  for (const auto &r : store.allExtensions(errors)) out.insert(r.outputSha256);
+  return out;
+}
+
 // A wheel whose extensions oxcc did not build (a binary wheel from an
 // index or a --find-links directory) is built again from its sdist.
 bool rebuildForeign(const BuildOptions &o, BuiltWheel &w, const Store &store, std::string &error) {
@@ -218,7 +221,8 @@ bool rebuildForeign(const BuildOptions &o, BuiltWheel &w, const Store &store, st
     error = "cannot replace " + w.path;
     return false;
   }
-  if (!inspectWheel(in, store, w, error)) return false;
+  // Read again against the store as the rebuild left it.
+  if (!inspectWheel(in, recordedOutputs(store), w, error)) return false;
   if (!w.foreign.empty()) {
     error = w.name + ": even built from its sdist, " + joined(w.foreign) +
             " was not compiled through oxcc (does its build ignore CC?)";
@@ -264,8 +268,15 @@ bool chooseEntry(const BuildOptions &o, const std::vector<BuiltWheel> &wheels,
       error = "--entries all: " + of + " declares no console script";
       return false;
     }
-    for (const auto &[name, target] : scripts)
+    for (const auto &[name, target] : scripts) {
+      // The name comes from the wheel: it becomes a file beside APP.
+      if (!isCommandName(name)) {
+        error = "--entries all: " + of + "'s console script '" + name +
+                "' cannot name a link beside the binary (letters, digits, . _ + - only)";
+        return false;
+      }
       linkArgs.insert(linkArgs.end(), {"--dispatch", name + "=" + target});
+    }
     what = joined(names) + ", chosen by the name " + baseName(o.output) + " runs as";
     return true;
   }
@@ -341,9 +352,10 @@ int toolBuild(const Args &args) {
 
   // Each wheel read: its extensions (oxcc must have built them) and scripts.
   std::vector<BuiltWheel> wheels;
+  const std::set<std::string> recorded = recordedOutputs(store);
   for (const auto &path : wheelsIn(opts.buildDir + "/wheels/all")) {
     BuiltWheel w;
-    if (!inspectWheel(path, store, w, error)) return fail(1, "oxcc build: " + error);
+    if (!inspectWheel(path, recorded, w, error)) return fail(1, "oxcc build: " + error);
     if (!w.foreign.empty() && !rebuildForeign(opts, w, store, error))
       return fail(1, "oxcc build: " + error);
     wheels.push_back(w);

@@ -4,10 +4,8 @@
 #include "base/fs.h"
 #include "base/module_name.h"
 #include "link/wheel.h"
-#include "store/store.h"
 
 #include <cctype>
-#include <set>
 #include <sstream>
 
 namespace oxcc {
@@ -55,7 +53,8 @@ std::map<std::string, std::string> consoleScripts(const std::string &text) {
 
 } // namespace
 
-bool inspectWheel(const std::string &path, const Store &store, BuiltWheel &w, std::string &error) {
+bool inspectWheel(const std::string &path, const std::set<std::string> &recorded, BuiltWheel &w,
+                  std::string &error) {
   w = BuiltWheel{};
   w.path = path;
   // NAME-VERSION(-BUILD)?-PY-ABI-PLATFORM.whl (PEP 427).
@@ -81,11 +80,6 @@ bool inspectWheel(const std::string &path, const Store &store, BuiltWheel &w, st
     error = baseName(path) + ": " + error;
     return false;
   }
-  // What the store knows it built, by the .so's sha256.
-  std::set<std::string> recorded;
-  std::vector<std::string> storeErrors;
-  for (const auto &r : store.allExtensions(storeErrors)) recorded.insert(r.outputSha256);
-
   for (const auto &m : archive->members) {
     const std::string &n = m.name;
     std::string top = n.substr(0, n.find('/'));

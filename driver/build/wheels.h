@@ -5,12 +5,11 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace oxcc {
-
-class Store;
 
 struct BuiltWheel {
   std::string path;
@@ -21,9 +20,10 @@ struct BuiltWheel {
   std::map<std::string, std::string> consoleScripts; // NAME -> module:function
 };
 
-// Reads one wheel; false with a sentence naming it.
-bool inspectWheel(const std::string &path, const Store &store, BuiltWheel &wheel,
-                  std::string &error);
+// Reads one wheel; false with a sentence naming it. `recorded`: the sha256
+// of every extension .so the store has a record of (oxcc built it).
+bool inspectWheel(const std::string &path, const std::set<std::string> &recorded,
+                  BuiltWheel &wheel, std::string &error);
 
 // PEP 503: "MarkupSafe" and "markupsafe", "zope.interface" and
 // "zope-interface" name one distribution.

@@ -4,6 +4,7 @@
 #include "base/subcommand.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace oxcc {
 
@@ -37,6 +38,13 @@ const char *kLinkUsage =
     "  the packed resources, libpython and liboxrt, exporting oxcc_app_builtins and\n"
     "  oxcc_app_resources_start/_end (oxrt/oxrt.h) for a program's own main();\n"
     "  link it with find_package(oxrt) and oxrt::oxrt.\n";
+
+bool isCommandName(const std::string &name) {
+  if (name.empty() || name.size() > 255 || name[0] == '.' || name[0] == '-') return false;
+  for (char c : name)
+    if (!std::isalnum((unsigned char)c) && c != '.' && c != '_' && c != '+' && c != '-') return false;
+  return true;
+}
 
 const char *emitName(Emit e) { return e == Emit::Libpython ? "libpython" : "exe"; }
 
@@ -89,9 +97,9 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     } else if (value("--dispatch", v)) {
       auto eq = v.find('='), colon = v.find(':');
       std::string name = v.substr(0, eq);
-      bool nameOk = !name.empty() && name.find('/') == std::string::npos && name[0] != '-';
-      if (eq == std::string::npos || !nameOk || eq + 1 >= v.size()) {
-        error = "--dispatch " + v + ": want NAME=MODULE[:FUNC] (NAME a command, no '/')";
+      if (eq == std::string::npos || !isCommandName(name) || eq + 1 >= v.size()) {
+        error = "--dispatch " + v + ": want NAME=MODULE[:FUNC] (NAME a command: letters, digits, "
+                "'.', '_', '+', '-', not starting with '.' or '-')";
         return false;
       }
       DispatchEntry d{name, v.substr(eq + 1, colon == std::string::npos ? colon : colon - eq - 1), ""};

@@ -47,6 +47,11 @@ struct LinkOptions {
   bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is packed (shared_deps.h)
 };
 
+// A command's name (--dispatch NAME, a console script): it names a link
+// beside the binary, so letters, digits, '.', '_', '+', '-' only, not
+// starting with '.' or '-' (no path, no hidden file, no option).
+bool isCommandName(const std::string &name);
+
 // False with a one-line message naming the bad option and the fix.
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &opts, std::string &error);
 

@@ -236,13 +236,13 @@ AUTO_BASELINE = [
 ]
 
 
-def code_imports(co, package, functions=True):
-    """Absolute names a code object (and those nested in it) may import.
-    `package` resolves relative imports. For `from x import y` both x and
-    x.y are returned (y may be a submodule); names that are not modules are
-    dropped by the caller. functions=False: only what runs at import time
-    (the module's and its classes' bodies), not what a function imports
-    when it is called (often optional: pytest imports pygments so)."""
+def code_imports(co, package, in_function=False):
+    """(name, in_function) for each absolute name a code object (and those
+    nested in it) may import. `package` resolves relative imports. For
+    `from x import y` both x and x.y are given (y may be a submodule); names
+    that are not modules are dropped by the caller. in_function: the import
+    runs when a function is called, not when the module is imported (often
+    optional: pytest imports pygments so)."""
     for kind, args in modulefinder.ModuleFinder().scan_opcodes(co):
         if kind == 'absolute_import':
             fromlist, name = args
@@ -252,13 +252,14 @@ def code_imports(co, package, functions=True):
             name = base + ('.' + name if name else '')
         else:
             continue
-        yield name
+        yield name, in_function
         for sub in fromlist or ():
             if sub != '*':
-                yield name + '.' + sub
+                yield name + '.' + sub, in_function
     for const in co.co_consts:
-        if isinstance(const, types.CodeType) and (functions or not const.co_flags & CO_OPTIMIZED):
-            yield from code_imports(const, package, functions)
+        if isinstance(const, types.CodeType):
+            yield from code_imports(const, package,
+                                    in_function or bool(const.co_flags & CO_OPTIMIZED))
 
 
 def reachable(modules, roots, extensions=()):
@@ -287,7 +288,7 @@ def reachable(modules, roots, extensions=()):
         with open(m['code'], 'rb') as f:
             co = marshal.loads(f.read())
         package = name if m['flags'] & FLAG_PACKAGE else name.rpartition('.')[0]
-        todo.extend(code_imports(co, package))
+        todo.extend(name for name, _ in code_imports(co, package))
     return seen
 
 
@@ -385,16 +386,10 @@ def from_environment(args, modules, files, take, out_dir, stats):
             with open(m['code'], 'rb') as f:
                 co = marshal.loads(f.read())
             package = name if m['flags'] & FLAG_PACKAGE else name.rpartition('.')[0]
-            eager = set()
-            for imported in code_imports(co, package, functions=False):
+            for imported, in_function in code_imports(co, package):
                 top = imported.split('.')[0]
-                eager.add(top)
                 if top not in stdlib and top not in builtin:
-                    wanted_by.setdefault(top, name)
-            for imported in code_imports(co, package):
-                top = imported.split('.')[0]
-                if top not in eager and top not in stdlib and top not in builtin:
-                    lazy_by.setdefault(top, name)
+                    (lazy_by if in_function else wanted_by).setdefault(top, name)
         new = sorted({env.by_top[t].name for t in wanted_by
                       if t not in modules and t in env.by_top
                       and env.by_top[t].name not in added | have})
