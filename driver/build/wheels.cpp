@@ -6,6 +6,7 @@
 #include "link/wheel.h"
 
 #include <cctype>
+#include <cstring>
 #include <sstream>
 
 namespace oxcc {
@@ -68,6 +69,19 @@ bool inspectWheel(const std::string &path, const std::set<std::string> &recorded
   }
   if (parts.size() < 5 || !baseName(path).ends_with(".whl")) {
     error = baseName(path) + " is not named as a wheel (NAME-VERSION-PY-ABI-PLATFORM.whl)";
+    return false;
+  }
+  // PEP 427 escapes everything else to '_': a name or version with other
+  // characters is not a wheel's, and both go to pip's command line.
+  auto plain = [](const std::string &s, const char *extra) {
+    if (s.empty() || !std::isalnum((unsigned char)s[0])) return false;
+    for (char c : s)
+      if (!std::isalnum((unsigned char)c) && !std::strchr(extra, c)) return false;
+    return true;
+  };
+  if (!plain(parts[0], "._") || !plain(parts[1], "._+!")) {
+    error = baseName(path) + " is not named as a wheel (its name or version holds other "
+            "characters than letters, digits, '.', '_', '+', '!')";
     return false;
   }
   w.name = normalizeName(parts[0]);
