@@ -139,33 +139,45 @@ def build_deps(b):
     for r in b.recipes:
         b.step_no += 1
         src = b.dep_sources[r["package"]]
-        label = f"{r['package']} {src.upstream}"
-        key = hashlib.sha256(json.dumps(
-            [BUILDER_VERSION, r["recipe"], b.target.name, b.target.cc_identity,
-             src.sha256]).encode()).hexdigest()
-        prefix = os.path.join(b.root, "deps", f"{b.target.name}-{r['package']}-"
-                              f"{src.upstream}-{key[:12]}")
-        d.prefix[r["package"]] = prefix
+        d.prefix[r["package"]] = build_library(b.root, b.work, b.target, r, src, b.opts.jobs,
+                                               b.say, b.log, b.times)
         d.libs.update(r["libs"])
         d.sources.append(src.manifest_entry())
-        if os.path.isdir(prefix):
-            b.say(f"{label}: cached")
-            continue
-        b.say(f"{label}: build")
-        t = Timer()
-        log = b.log(r["package"])
-        tmp_prefix = os.path.join(b.work, "prefix-" + r["package"])
-        try:
-            tree = sources.extract(src, os.path.join(b.work, "src-" + r["package"]), log)
-            r["build"](tree, tmp_prefix, b.target, b.opts.jobs, log)
-        finally:
-            log.close()
-        # Configure scripts bake the prefix into .pc/.la files only; the
-        # archives and headers do not care that it moves.
-        os.makedirs(os.path.dirname(prefix), exist_ok=True)
-        os.rename(tmp_prefix, prefix)
-        b.times.append((r["package"], t.seconds()))
     return d
+
+
+def library_prefix(root, target, recipe, src):
+    """Where a library's build is cached: keyed by everything it is built from."""
+    key = hashlib.sha256(json.dumps(
+        [BUILDER_VERSION, recipe["recipe"], target.name, target.cc_identity,
+         src.sha256]).encode()).hexdigest()
+    return os.path.join(root, "deps", f"{target.name}-{recipe['package']}-"
+                        f"{src.upstream}-{key[:12]}")
+
+
+def build_library(root, work, target, recipe, src, jobs, say, log_for, times):
+    """One library from its source package into its cached prefix (or the
+    cached one); returns the prefix."""
+    label = f"{recipe['package']} {src.upstream}"
+    prefix = library_prefix(root, target, recipe, src)
+    if os.path.isdir(prefix):
+        say(f"{label}: cached")
+        return prefix
+    say(f"{label}: build")
+    t = Timer()
+    log = log_for(recipe["package"])
+    tmp_prefix = os.path.join(work, "prefix-" + recipe["package"])
+    try:
+        tree = sources.extract(src, os.path.join(work, "src-" + recipe["package"]), log)
+        recipe["build"](tree, tmp_prefix, target, jobs, log)
+    finally:
+        log.close()
+    # Configure scripts bake the prefix into .pc/.la files only; the
+    # archives and headers do not care that it moves.
+    os.makedirs(os.path.dirname(prefix), exist_ok=True)
+    os.rename(tmp_prefix, prefix)
+    times.append((recipe["package"], t.seconds()))
+    return prefix
 
 
 def system_lib_versions():
@@ -332,3 +344,35 @@ def set_current(b, final):
     with open(tmp, "w") as f:
         f.write(os.path.basename(final) + "\n")
     os.replace(tmp, cur)
+
+
+def link_library(opts):
+    """`oxcc python lib NAME --target T`: a library an application's link
+    adds (not one CPython links: the distributions do not change), built
+    from its Debian source package for the target and cached like CPython's
+    libraries. Returns its prefix."""
+    recipe = deps_mod.LINK_RECIPES.get(opts.name)
+    if recipe is None:
+        raise UsageError(f"no recipe for library '{opts.name}' (known: "
+                         f"{', '.join(sorted(deps_mod.LINK_RECIPES))})")
+    target = targets.resolve(opts.target, "source")
+    root = python_root()
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, f".lock-{target.name}"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        src = sources.fetch(recipe["package"])
+        prefix = library_prefix(root, target, recipe, src)
+        if os.path.isdir(prefix):
+            return prefix
+        work = tempfile.mkdtemp(prefix=f".tmp-{target.name}-{opts.name}-", dir=root)
+        try:
+            times = []
+            build_library(root, work, target, recipe, src, opts.jobs,
+                          lambda what: progress(f"oxcc python lib: {what}"),
+                          lambda step: StepLog(os.path.join(root, "logs",
+                                                            f"{target.name}-{step}.log"), step),
+                          times)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        progress(f"oxcc python lib: {opts.name} built in {times[0][1]:.0f}s: {prefix}")
+        return prefix

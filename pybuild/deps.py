@@ -95,6 +95,20 @@ def build_openssl(src, prefix, target, jobs, log):
     log.run(["make", "install_dev"], cwd=src, env=env)
 
 
+# mimalloc as the process's malloc: its one-file build (src/static.c) as a
+# single object with malloc, free, realloc... defined (MI_MALLOC_OVERRIDE).
+# An object, not an archive: linked before the C library, every malloc call
+# in the program (libc's own, C++'s, the extensions') binds to it, and
+# libc's malloc objects are never pulled in. initial-exec TLS: it is only
+# ever linked into executables.
+def build_mimalloc(src, prefix, target, jobs, log):
+    obj = os.path.join(src, "mimalloc.o")
+    log.run([target.cc, "-O3", "-fPIC", "-DNDEBUG", "-DMI_MALLOC_OVERRIDE",
+             "-fvisibility=hidden", "-ftls-model=initial-exec", "-fno-builtin-malloc",
+             "-Iinclude", "-c", "src/static.c", "-o", obj], cwd=src)
+    _install(prefix, {"lib": [obj], "include": [os.path.join(src, "include", "mimalloc.h")]})
+
+
 def _install(prefix, files):
     for sub, paths in files.items():
         os.makedirs(os.path.join(prefix, sub), exist_ok=True)
@@ -112,3 +126,10 @@ RECIPES = [
     {"package": "sqlite3", "recipe": "1", "build": build_sqlite, "libs": ["sqlite3"]},
     {"package": "openssl", "recipe": "1", "build": build_openssl, "libs": ["ssl", "crypto"]},
 ]
+
+
+# Libraries an application's link adds (`oxcc python lib NAME`), by name.
+LINK_RECIPES = {
+    "mimalloc": {"package": "mimalloc", "recipe": "1", "build": build_mimalloc,
+                 "files": ["lib/mimalloc.o"]},
+}

@@ -16,6 +16,7 @@ import listing  # noqa: E402
 import targets  # noqa: E402
 
 USAGE = """usage: oxcc python build --target TARGET [options]
+       oxcc python lib NAME --target TARGET
        oxcc python list
        oxcc python build --help
 """
@@ -55,6 +56,22 @@ def parse_build_args(argv):
     return p.parse_args(argv)
 
 
+def parse_lib_args(argv):
+    p = argparse.ArgumentParser(
+        prog="oxcc python lib",
+        description="Build a library an application's link adds (not one CPython "
+        "links) from its Debian source package with the target compiler, cached by "
+        "its inputs; `oxcc link --allocator=mimalloc` calls it. Progress goes to "
+        "stderr; the library's prefix (include/, lib/) is the last stdout line.",
+        epilog="Cache: ${OXCC_CACHE:-${XDG_CACHE_HOME:-~/.cache}/oxcc}/python/deps.")
+    p.add_argument("name", metavar="NAME", help="the library: mimalloc")
+    p.add_argument("--target", required=True, metavar="TARGET",
+                   help="one of: " + ", ".join(targets.TARGETS))
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                   help="parallel make jobs (default: the number of CPUs)")
+    return p.parse_args(argv)
+
+
 def main(argv):
     if not argv or argv[0] in ("-h", "--help", "help"):
         sys.stdout.write(USAGE)
@@ -64,6 +81,9 @@ def main(argv):
         if cmd == "build":
             opts = parse_build_args(rest)
             print(build.build(opts))
+            return 0
+        if cmd == "lib":
+            print(build.link_library(parse_lib_args(rest)))
             return 0
         if cmd == "list":
             if rest:

@@ -47,6 +47,20 @@ bool writeIfChanged(const std::string &path, const std::string &text, const std:
 std::string extObject(const PlannedExtension &e) { return "ext/" + e.record.module + ".o"; }
 std::string extShared(const PlannedExtension &e) { return "shared/" + e.record.module + ".so"; }
 
+// What the final link does to the linked $out.tmp before it is renamed to
+// APP (--debug-info): keep, strip into APP.debug, or strip.
+std::string debugInfoCommand(const LinkOptions &o) {
+  switch (o.debugInfo) {
+  case DebugInfo::Keep: return " && rm -f $out.debug";
+  case DebugInfo::None: return " && objcopy --strip-all $out.tmp && rm -f $out.debug";
+  case DebugInfo::Separate: break;
+  }
+  std::string debug = shellWord("debug/" + baseName(o.output) + ".debug");
+  return " && objcopy --only-keep-debug $out.tmp " + debug +
+         " && objcopy --strip-all --add-gnu-debuglink=" + debug + " $out.tmp && mv -f " + debug +
+         " $out.debug";
+}
+
 bool anyBuiltIn(const LinkPlan &plan) {
   for (const auto &e : plan.extensions)
     if (!e.keptShared) return true;
@@ -263,7 +277,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   const Toolchain &t = plan.tools;
   const std::string &dir = o.buildDir;
   if (!makeDirs(dir + "/ext", error) || !makeDirs(dir + "/shared", error) ||
-      !makeDirs(dir + "/tmp", error))
+      !makeDirs(dir + "/tmp", error) || !makeDirs(dir + "/debug", error))
     return false;
   std::string tmp = dir + "/tmp";
   for (const auto &f : plan.files) {
@@ -307,9 +321,12 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
        "# modules, from memory or disk, resolve libpython against the app; musl:\n"
        "# -static), and static libstdc++: one shared library less to map at start.\n"
        "# Written to a temporary, renamed on success: never a half-written app.\n"
+       "# --debug-info=separate: the debug info and symbols go to APP.debug (made\n"
+       "# in the build dir under its final name: .gnu_debuglink records that name\n"
+       "# and a CRC gdb checks), APP is stripped; both renamed into place.\n"
        "rule link\n"
        "  command = $cxx -no-pie " + shellWord("-B" + t.ldDir + "/") +
-       " -fuse-ld=lld $linkflags -o $out.tmp $in $libs"
+       " -fuse-ld=lld $linkflags -o $out.tmp $in $libs" + debugInfoCommand(o) +
        " && mv -f $out.tmp $out\n"
        "  description = LINK $out\n\n";
 
@@ -421,7 +438,11 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   for (const auto &a : plan.linkArgs) libs += " " + shellWord(a);
   if (!library) {
     for (const auto &a : plan.sharedArchives) objects += " " + ninjaPath(a);
-    n += "build " + ninjaPath(o.output) + ": link main.o resources.o" + objects + " " +
+    std::string debugOutput =
+        o.debugInfo == DebugInfo::Separate ? " | " + ninjaPath(o.output + ".debug") : "";
+    // The allocator's object first: its malloc is the one every call binds to.
+    std::string first = plan.allocatorObject.empty() ? "" : ninjaPath(plan.allocatorObject) + " ";
+    n += "build " + ninjaPath(o.output) + debugOutput + ": link " + first + "main.o resources.o" + objects + " " +
          ninjaPath(t.runtimeLib) + " " + ninjaPath(t.formatLib) + " " +
          ninjaPath(plan.python.staticLib) + " | " + ninjaPath(t.ldDir + "/ld.lld") + "\n";
     n += "  libs =" + libs + "\n";

@@ -14,6 +14,7 @@ const char *kLinkUsage =
     "                 [--python DIST] [--stdlib=full|auto|none]\n"
     "                 [--shared-modules=memory|extract|filesystem]\n"
     "                 [-m MODULE[:FUNC] | --script FILE | --dispatch NAME=MODULE[:FUNC]...]\n"
+    "                 [--allocator=auto|mimalloc|system] [--debug-info=separate|keep|none]\n"
     "                 [--build-dir DIR] [-j N] [-v]\n"
     "                 [--plugin PATH.so]...\n"
     "                 [--explain] [--allow-shared-deps]\n"
@@ -25,7 +26,12 @@ const char *kLinkUsage =
     "  With no -m/--script, APP behaves like python3 (-c, -m, a script, stdin, the REPL).\n"
     "  --python: debian (the host's libpython, the default), a target triple (the newest\n"
     "  `oxcc python build --target TRIPLE`: x86_64-linux-musl links a fully static APP),\n"
-    "  or a distribution's directory or distribution.yaml.\n"    "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
+    "  or a distribution's directory or distribution.yaml.\n"
+    "  --allocator: the process's malloc; mimalloc (built from its Debian source package,\n"
+    "  cached) serves every allocation; auto is mimalloc on musl, the C library's elsewhere.\n"
+    "  --debug-info: APP is stripped and its debug info kept in APP.debug, which gdb finds\n"
+    "  (separate, the default), left in APP (keep), or dropped (none).\n"
+    "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
     "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n"
     "  --shared-modules: the distribution's .so modules (lib-dynload) are packed and loaded\n"
     "  from memory (default), extracted to a private cache, or left on the filesystem.\n"
@@ -60,7 +66,8 @@ template <size_t N> int oneOf(const std::string &v, const char *const (&names)[N
 } // namespace
 
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
-  std::string emit = "exe", stdlib = "full", sharedModules = "memory";
+  std::string emit = "exe", stdlib = "full", sharedModules = "memory", allocator = "auto",
+              debugInfo = "separate";
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     // --opt VALUE and --opt=VALUE alike.
@@ -71,7 +78,8 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     if (value("-o", o.output) || value("--build-dir", o.buildDir) ||
         value("--python", o.python) || value("--script", o.script) ||
         value("--stdlib", stdlib) || value("--shared-modules", sharedModules) ||
-        value("--emit", emit)) {
+        value("--emit", emit) || value("--allocator", allocator) ||
+        value("--debug-info", debugInfo)) {
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
     } else if (value("--plugin", v)) {
@@ -129,8 +137,13 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   static const char *const kEmit[] = {"exe", "libpython"};
   static const char *const kStdlib[] = {"full", "auto", "none"};
   static const char *const kShared[] = {"memory", "extract", "filesystem"};
+  static const char *const kAllocator[] = {"auto", "mimalloc", "system"};
+  static const char *const kDebugInfo[] = {"separate", "keep", "none"};
   int emitIndex = oneOf(emit, kEmit), stdlibIndex = oneOf(stdlib, kStdlib),
-      sharedIndex = oneOf(sharedModules, kShared);
+      sharedIndex = oneOf(sharedModules, kShared), allocatorIndex = oneOf(allocator, kAllocator),
+      debugIndex = oneOf(debugInfo, kDebugInfo);
+  o.allocator = ProcessAllocator(std::max(allocatorIndex, 0));
+  o.debugInfo = DebugInfo(std::max(debugIndex, 0));
   o.emit = Emit(std::max(emitIndex, 0));
   o.stdlib = StdlibMode(std::max(stdlibIndex, 0));
   o.sharedModules = SharedModules(std::max(sharedIndex, 0));
@@ -153,6 +166,13 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
             "import anything; use --stdlib=full";
   else if (sharedIndex < 0)
     error = "--shared-modules is memory, extract or filesystem";
+  else if (allocatorIndex < 0)
+    error = "--allocator is auto, mimalloc or system";
+  else if (debugIndex < 0)
+    error = "--debug-info is separate, keep or none";
+  else if (o.emit == Emit::Libpython && (allocator != "auto" || debugInfo != "separate"))
+    error = "--allocator and --debug-info are for executables: with --emit=libpython the "
+            "program that links the library decides";
   else if (!o.packages.empty() && o.sitePackages.empty())
     error = "--package needs --site-packages DIR or --venv DIR (where it is installed)";
   else if (o.python != "debian" && o.python.find('-') == std::string::npos &&

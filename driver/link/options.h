@@ -12,6 +12,13 @@ enum class Emit { Exe, Libpython };
 enum class StdlibMode { Full, Auto, None };
 // --shared-modules: where the distribution's .so modules (lib-dynload) load from.
 enum class SharedModules { Memory, Extract, Filesystem };
+// --allocator: the process's malloc. Auto: mimalloc on musl (its own malloc
+// is slow for CPython's and extensions' large blocks), the C library's
+// elsewhere.
+enum class ProcessAllocator { Auto, Mimalloc, System };
+// --debug-info: the executable stripped with its debug info in APP.debug
+// (found by gdb through .gnu_debuglink), left in, or dropped.
+enum class DebugInfo { Separate, Keep, None };
 
 // The spelling on the command line (for messages and the plugins' view).
 const char *emitName(Emit e);
@@ -45,6 +52,8 @@ struct LinkOptions {
   std::vector<std::string> plugins;   // --plugin PATH.so (besides OXCC_PLUGINS, oxcc.toml)
   bool explain = false;               // --explain: print what each extension's -l resolved to, link nothing
   bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is packed (shared_deps.h)
+  ProcessAllocator allocator = ProcessAllocator::Auto; // --allocator=auto|mimalloc|system
+  DebugInfo debugInfo = DebugInfo::Separate;           // --debug-info=separate|keep|none
 };
 
 // A command's name (--dispatch NAME, a console script): it names a link

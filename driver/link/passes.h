@@ -40,6 +40,7 @@ bool locateObjects(const Store &store, ChosenInputs &in, LinkPlan &plan, std::st
 bool checkTargets(const LinkPlan &plan, std::string &error);
 bool decideEmbedded(LinkPlan &plan, std::string &error);
 void decideFinalLink(LinkPlan &plan);
+bool decideAllocator(LinkPlan &plan, std::string &error); // allocator.cpp
 void decideRuntimeBuild(LinkPlan &plan);
 bool runPluginLinkHook(LinkPlan &plan, std::string &error);
 

@@ -89,6 +89,9 @@ bool planLink(const LinkOptions &opts, const Store &store, LinkPlan &plan, std::
   // The final link's flags, from the distribution and the extensions.
   decideFinalLink(plan);
 
+  // The process's malloc: mimalloc (built once per target, cached) or libc's.
+  if (!decideAllocator(plan, error)) return false;
+
   // A source distribution's liboxrt is compiled by this link: its headers.
   decideRuntimeBuild(plan);
 

@@ -118,6 +118,7 @@ struct LinkPlan {
   std::vector<GeneratedFile> files;         // the --script as a module; a zlib.h shim
   std::vector<std::string> finalLinkFlags;  // -Wl,-E or the distribution's (-static, ...)
   std::string runtimeZlibDir;               // source distribution: zlib.h for liboxrt's build
+  std::string allocatorObject;              // --allocator=mimalloc: the object defining malloc
 };
 
 // The init symbol an extension gets in the binary: unambiguous for any

@@ -9,11 +9,14 @@
 //    malloc/free/... made local and its constructor removed
 //    (runtime/CMakeLists.txt); only mallocx/rallocx/dallocx are called, and
 //    it initialises itself on the first of them;
-//  - mimalloc (OXRT_WITH_MIMALLOC) has no static library on Debian: it is
-//    dlopen'ed with RTLD_LOCAL, so its malloc interposes nothing.
+//  - mimalloc: when the program was linked with it as its malloc (`oxcc link
+//    --allocator=mimalloc`), that copy is used: one allocator per process.
+//    Otherwise (OXRT_WITH_MIMALLOC) Debian's libmimalloc.so.2 is dlopen'ed
+//    with RTLD_LOCAL, so its malloc interposes nothing.
 #include "allocator.h"
 
 #include <cstdlib>
+#include <cstring>
 #include <dlfcn.h>
 
 #ifdef OXRT_WITH_JEMALLOC
@@ -24,6 +27,15 @@ void dallocx(void *ptr, int flags);
 }
 #define OXRT_MALLOCX_ZERO 0x40 // MALLOCX_ZERO in jemalloc.h
 #endif
+
+// mimalloc linked into the program as its malloc (weak: null otherwise).
+extern "C" {
+void *mi_malloc(size_t size) __attribute__((weak));
+void *mi_calloc(size_t count, size_t size) __attribute__((weak));
+void *mi_realloc(void *p, size_t size) __attribute__((weak));
+void mi_free(void *p) __attribute__((weak));
+bool mi_is_in_heap_region(const void *p) __attribute__((weak));
+}
 
 namespace oxrt {
 
@@ -59,7 +71,6 @@ PyMemAllocatorEx kJemalloc = {nullptr, jeMalloc, jeCalloc, jeRealloc, jeFree};
 #endif
 
 // --- mimalloc ----------------------------------------------------------------
-#ifdef OXRT_WITH_MIMALLOC
 struct Mimalloc {
   void *(*malloc)(size_t) = nullptr;
   void *(*calloc)(size_t, size_t) = nullptr;
@@ -76,13 +87,22 @@ void *miRealloc(void *, void *p, size_t n) { return mi.realloc(p, atLeastOne(n))
 void miFree(void *, void *p) { mi.free(p); }
 PyMemAllocatorEx kMimalloc = {nullptr, miMalloc, miCalloc, miRealloc, miFree};
 
+bool mimallocLinked() { return mi_malloc && mi_calloc && mi_realloc && mi_free; }
+
 std::string loadMimalloc() {
   if (mi.malloc) return "";
+  if (mimallocLinked()) {
+    // The program's own malloc: never a second copy beside it.
+    mi = {mi_malloc, mi_calloc, mi_realloc, mi_free};
+    return "";
+  }
+#ifdef OXRT_WITH_MIMALLOC
   void *lib = dlopen(OXRT_MIMALLOC_SONAME, RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
     const char *why = dlerror();
     return std::string("the mimalloc allocator needs " OXRT_MIMALLOC_SONAME
-                       " (Debian: apt-get install libmimalloc2.0): ") +
+                       " (Debian: apt-get install libmimalloc2.0), or a program linked "
+                       "with `oxcc link --allocator=mimalloc`: ") +
            (why ? why : "dlopen failed");
   }
   Mimalloc m;
@@ -94,8 +114,11 @@ std::string loadMimalloc() {
     return OXRT_MIMALLOC_SONAME " lacks mi_malloc/mi_calloc/mi_realloc/mi_free";
   mi = m;
   return "";
-}
+#else
+  return "the mimalloc allocator is neither linked into this program (oxcc link "
+         "--allocator=mimalloc) nor built into this liboxrt (libmimalloc-dev)";
 #endif
+}
 
 // CPython's own tables, as they were before installAllocator(): what
 // allocatorInUse() calls "default".
@@ -107,9 +130,11 @@ PyMemAllocatorEx *tableOf(Allocator a) {
 #ifdef OXRT_WITH_JEMALLOC
   case Allocator::Jemalloc: return &kJemalloc;
 #endif
-#ifdef OXRT_WITH_MIMALLOC
-  case Allocator::Mimalloc: return &kMimalloc;
+  case Allocator::Mimalloc:
+#ifndef OXRT_WITH_MIMALLOC
+    if (!mimallocLinked()) return nullptr;
 #endif
+    return &kMimalloc;
   default: return nullptr;
   }
 }
@@ -138,9 +163,7 @@ std::string prepareAllocator(Allocator a) {
     return std::string("the ") + allocatorName(a) +
            " allocator is not built into this liboxrt (build it with lib" + allocatorName(a) +
            "-dev installed, or choose allocator default or system)";
-#ifdef OXRT_WITH_MIMALLOC
   if (a == Allocator::Mimalloc) return loadMimalloc();
-#endif
   return "";
 }
 
@@ -154,6 +177,18 @@ std::string installAllocator(Allocator a, AllocatorDomains domains) {
   if (domains.mem) PyMem_SetAllocator(PYMEM_DOMAIN_MEM, table);
   if (domains.obj) PyMem_SetAllocator(PYMEM_DOMAIN_OBJ, table);
   return "";
+}
+
+const char *processAllocator() {
+  if (!mi_is_in_heap_region) return "libc";
+  // malloc() as every part of the program calls it, and an allocation made
+  // inside the C library itself.
+  void *p = std::malloc(64);
+  char *s = strdup("x");
+  bool ours = mi_is_in_heap_region(p) && mi_is_in_heap_region(s);
+  std::free(s);
+  std::free(p);
+  return ours ? "mimalloc" : "libc";
 }
 
 const char *allocatorInUse(PyMemAllocatorDomain domain) {

@@ -28,6 +28,11 @@ std::string installAllocator(Allocator allocator, AllocatorDomains domains);
 // "mimalloc", "jemalloc", or "other" (someone else's hooks).
 const char *allocatorInUse(PyMemAllocatorDomain domain);
 
+// Who serves malloc() for the whole process: "mimalloc" when the program was
+// linked with it (`oxcc link --allocator=mimalloc`) and malloc() and the C
+// library's own allocations land in its heap; else "libc".
+const char *processAllocator();
+
 // "default", "system", "mimalloc", "jemalloc"; "?" for other values.
 const char *allocatorName(Allocator allocator);
 

@@ -191,6 +191,11 @@ PyObject *fnAllocators(PyObject *, PyObject *) {
                        allocatorInUse(PYMEM_DOMAIN_MEM), "obj", allocatorInUse(PYMEM_DOMAIN_OBJ));
 }
 
+// process_allocator() -> "mimalloc" or "libc": who serves malloc() itself.
+PyObject *fnProcessAllocator(PyObject *, PyObject *) {
+  return PyUnicode_FromString(processAllocator());
+}
+
 PyMethodDef kMethods[] = {
     {"find", (PyCFunction)(void (*)(void))fnFind, METH_FASTCALL,
      "find(kind, key) -> flags of the entry, or None"},
@@ -206,6 +211,8 @@ PyMethodDef kMethods[] = {
     {"entry", fnEntry, METH_NOARGS, "(kind, target, function) this process runs"},
     {"allocators", fnAllocators, METH_NOARGS,
      "allocators() -> {domain: backend} for the raw, mem and obj domains"},
+    {"process_allocator", fnProcessAllocator, METH_NOARGS,
+     "process_allocator() -> 'mimalloc' or 'libc': whose malloc() the whole process uses"},
     {"shared_policy", sharedPolicy, METH_O,
      "shared_policy(name) -> 'memory', 'extract' or 'refuse' for a packed extension module"},
     {"shared_data", sharedData, METH_O,

@@ -187,10 +187,19 @@ add_executable(embedded_c main_c.c native.c)
 target_link_libraries(embedded_c PRIVATE $lib oxrt::oxrt)
 add_executable(embedded_old main_old.cpp native.c)
 target_link_libraries(embedded_old PRIVATE $lib oxrt::oxrt)
+# The C program again with mimalloc linked as its malloc, first.
+add_executable(embedded_c_linked \${MIMALLOC_OBJ} main_c.c native.c)
+target_link_libraries(embedded_c_linked PRIVATE $lib oxrt::oxrt)
 CMAKE
+# mimalloc as a program's own malloc (what `oxcc link --allocator=mimalloc`
+# links): built from Debian's source package, cached.
+mimalloc=$("$bin/oxcc" python lib mimalloc --target x86_64-linux-gnu 2> "$tmp/mimalloc.log") ||
+  { fail "oxcc python lib mimalloc" "failed" "$tmp/mimalloc.log"; finish; }
+pass "oxcc python lib mimalloc --target x86_64-linux-gnu"
 check "configure the outside project (find_package(oxrt) from the build tree)" \
-  cmake -G Ninja -S "$tmp/proj" -B "$tmp/proj-build" -Doxrt_DIR="$build/lib/cmake/oxrt"
-check "build the C++, the C and the AppConfig program" cmake --build "$tmp/proj-build"
+  cmake -G Ninja -S "$tmp/proj" -B "$tmp/proj-build" -Doxrt_DIR="$build/lib/cmake/oxrt" \
+  -DMIMALLOC_OBJ="$mimalloc/lib/mimalloc.o"
+check "build the C++, the C (twice: mimalloc linked in, or not) and the AppConfig program" cmake --build "$tmp/proj-build"
 mkdir -p "$tmp/proj-build/pylib"
 echo 'WHERE = "next to the executable"' > "$tmp/proj-build/pylib/besideexe.py"
 
@@ -211,12 +220,18 @@ import besideexe      # $ORIGIN/pylib
 assert besideexe.WHERE == "next to the executable"
 import _oxrt
 alloc = _oxrt.allocators()["obj"]
-print("embedded ok", sys.argv[1:], alloc)
+# Who serves malloc() itself, and whether a mimalloc .so was loaded beside.
+with open("/proc/self/maps") as f:
+    so = "so" if "libmimalloc" in f.read() else "noso"
+print("embedded ok", sys.argv[1:], alloc, _oxrt.process_allocator(), so)
 sys.exit(4)
 PY
 printf 'import app.native\nassert app.native.answer() == 0, "wrong on purpose"\n' > "$tmp/bad.py"
-declare -A allocator=([embedded_cxx]=jemalloc [embedded_c]=mimalloc [embedded_old]=default)
-for prog in embedded_cxx embedded_c embedded_old; do
+# The C program asks for mimalloc: dlopen'ed privately (libc's malloc stays
+# the process's), or, linked in, the very copy malloc() is: no second one.
+declare -A allocator=([embedded_cxx]="jemalloc libc noso" [embedded_c]="mimalloc libc so"
+                      [embedded_old]="default libc noso" [embedded_c_linked]="mimalloc mimalloc noso")
+for prog in embedded_cxx embedded_c embedded_c_linked embedded_old; do
   exe=$tmp/proj-build/$prog
   check "$prog: own and app built-ins, \$ORIGIN/pylib, ${allocator[$prog]} allocator, exit code 4" bash -c "
 out=\$('$exe' '$tmp/script.py' x y); rc=\$?

@@ -1,0 +1,45 @@
+// --allocator: which malloc the executable's process runs on. mimalloc is
+// not a Debian static library (libmimalloc-dev ships a .so only), so
+// `oxcc python lib mimalloc` builds it from the Debian source package with
+// the target's compiler, once per target and source (cached), as one object
+// that defines malloc, free and the rest. The final link puts that object
+// before the C library: every allocation of the process is mimalloc's.
+#include "base/fs.h"
+#include "base/process.h"
+#include "link/passes.h"
+
+namespace oxcc {
+
+bool decideAllocator(LinkPlan &plan, std::string &error) {
+  const LinkOptions &o = plan.options;
+  if (o.emit == Emit::Libpython || o.explain) return true;
+  bool musl = plan.python.target.find("-musl") != std::string::npos;
+  if (o.allocator == ProcessAllocator::System || (o.allocator == ProcessAllocator::Auto && !musl))
+    return true;
+
+  std::string main = plan.tools.prefix + "/share/oxcc/pybuild/main.py";
+  Command cmd{plan.tools.python,
+              {plan.tools.python, main, "lib", "mimalloc", "--target", plan.python.target}};
+  std::string out;
+  std::string fix = o.allocator == ProcessAllocator::Auto
+                        ? " (or link with --allocator=system)"
+                        : " (or choose --allocator=system)";
+  if (!captureOutput(cmd, out)) {
+    error = "--allocator=mimalloc: `oxcc python lib mimalloc --target " + plan.python.target +
+            "` failed (see above); it fetches Debian's mimalloc source package, which needs a "
+            "deb-src entry (utils/bootstrap adds one)" + fix;
+    return false;
+  }
+  // The prefix is the last line of its output.
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  std::string prefix = out.substr(out.rfind('\n') + 1);
+  plan.allocatorObject = prefix + "/lib/mimalloc.o";
+  if (!isRegularFile(plan.allocatorObject)) {
+    error = "--allocator=mimalloc: " + plan.allocatorObject + " is missing after `oxcc python lib "
+            "mimalloc`; remove " + prefix + " to rebuild it" + fix;
+    return false;
+  }
+  return true;
+}
+
+} // namespace oxcc

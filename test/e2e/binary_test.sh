@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# What the final link makes of a binary (issue 13): its process allocator
+# and its debug info. A python-like executable is linked with `oxcc link`
+# (no extension: the link's last step is what is tested), then:
+#  - --allocator: malloc() and the C library's own allocations land in
+#    mimalloc's heap (_oxrt.process_allocator(), which asks mimalloc), or
+#    not; MIMALLOC_VERBOSE shows mimalloc starting. Default: libc on glibc,
+#    mimalloc on musl.
+#  - --debug-info=separate (the default): APP has no symbols or debug
+#    sections, APP.debug has them, and gdb names a static function of
+#    libpython in a crash's backtrace through it (and cannot without it);
+#    keep: all in APP, no APP.debug; none: neither.
+# binary_test.sh BIN [x86_64-linux-musl]: the same on the static musl
+# distribution (exit 77 without it).
+set -euo pipefail
+# shellcheck source=e2e_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
+target=${2:-}
+e2e_bin_dir "$1"
+e2e_clean_env
+e2e_workdir binary
+python=(--python debian)
+if [[ -n $target ]]; then
+  if [[ ! -f $OXCC_CACHE/python/$target.current ]]; then
+    echo "SKIP no $target distribution in $OXCC_CACHE (e2e.pybuild builds it)"
+    exit 77
+  fi
+  python=(--python "$target")
+fi
+app=$t/app
+link() { "$oxcc" link -o "$app" "${python[@]}" "$@" > "$t/link.log" 2>&1 || { cat "$t/link.log"; return 1; }; }
+allocator() { "$app" -c 'import _oxrt; print(_oxrt.process_allocator())'; }
+has_sections() { # has_sections FILE: its symbol table and DWARF sections, by name
+  readelf -SW "$1" 2>/dev/null | grep -oE '\.(symtab|debug_info|debug_line)\b' | sort -u | tr '\n' ' '
+}
+# Whether gdb's backtrace of faulthandler's own crash names that static C
+# function (glibc) or its source line (the static musl binary: gdb unwinds
+# musl's raise() less well, but the frame is found).
+crash_frame() {
+  if gdb -nx -batch -ex run -ex bt --args "$app" -c 'import faulthandler; faulthandler._sigsegv()' 2>&1 |
+     grep -qE 'in faulthandler_sigsegv \(\)|faulthandler\.c:[0-9]+'; then
+    echo named
+  else
+    echo unnamed
+  fi
+}
+
+# 1. The defaults.
+check "oxcc link ${python[*]} (defaults)" link
+default_alloc=libc
+[[ -n $target ]] && default_alloc=mimalloc
+check_that "the default allocator: $default_alloc" "[[ \$(allocator) == $default_alloc ]]"
+check_that "APP is stripped: no symbols, no DWARF" "[[ -z \$(has_sections '$app') ]]"
+check_that "APP.debug holds them" \
+  "[[ \$(has_sections '$app.debug') == '.debug_info .debug_line .symtab ' ]]"
+check_that "APP's .gnu_debuglink names APP.debug" \
+  "readelf -p .gnu_debuglink '$app' | grep -qw app.debug"
+if command -v gdb > /dev/null; then
+  check_that "gdb symbolises a crash through APP.debug" "[[ \$(crash_frame) == named ]]"
+  mv "$app.debug" "$t/moved.debug"
+  check_that "and cannot without it" "[[ \$(crash_frame) == unnamed ]]"
+  mv "$t/moved.debug" "$app.debug"
+else
+  fail "gdb" "not installed (utils/bootstrap installs it)"
+fi
+size_separate=$(stat -c %s "$app") size_debug=$(stat -c %s "$app.debug")
+
+# 2. The other allocator.
+other=mimalloc
+[[ -n $target ]] && other=system
+want=mimalloc
+[[ $other == system ]] && want=libc
+check "oxcc link --allocator=$other" link --allocator=$other
+check_that "malloc() is $want's" "[[ \$(allocator) == $want ]]"
+if [[ $want == mimalloc ]]; then
+  check_that "MIMALLOC_VERBOSE=1 shows mimalloc starting" \
+    "MIMALLOC_VERBOSE=1 '$app' -c pass 2>&1 | grep -q '^mimalloc: '"
+else
+  check_that "MIMALLOC_VERBOSE=1 shows nothing" \
+    "! MIMALLOC_VERBOSE=1 '$app' -c pass 2>&1 | grep -q '^mimalloc: '"
+fi
+check "oxcc link --allocator=${default_alloc/libc/system}" link --allocator="${default_alloc/libc/system}"
+check_that "back to $default_alloc" "[[ \$(allocator) == $default_alloc ]]"
+
+# 3. --debug-info=keep and none.
+check "oxcc link --debug-info=keep" link --debug-info=keep
+check_that "keep: symbols and DWARF in APP, no APP.debug" \
+  "[[ \$(has_sections '$app') == '.debug_info .debug_line .symtab ' && ! -e '$app.debug' ]]"
+check_that "keep: it runs" "[[ \$('$app' -c 'print(6*7)') == 42 ]]"
+check "oxcc link --debug-info=none" link --debug-info=none
+check_that "none: neither in APP, no APP.debug" "[[ -z \$(has_sections '$app') && ! -e '$app.debug' ]]"
+check_that "none: it runs, the size of the separate one" \
+  "[[ \$('$app' -c 'print(6*7)') == 42 && \$(stat -c %s '$app') -le $size_separate ]]"
+echo "INFO size: separate $size_separate bytes (+ $size_debug in APP.debug); none $(stat -c %s "$app")"
+finish
