@@ -384,6 +384,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
       for (const auto &d : plan.python.dynloadDirs) collectArgs += " --dynload " + shellWord(d);
   }
   if (o.stdlib == StdlibMode::Auto) collectArgs += " --stdlib-auto";
+  if (!o.embedSource) collectArgs += " --no-source";
   if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
   for (const auto &d : o.dispatch) collectArgs += " --root-module " + shellWord(d.module);
   for (const auto &p : plan.pureDirs) collectArgs += " --pure " + shellWord(p);

@@ -15,6 +15,7 @@ const char *kLinkUsage =
     "                 [--shared-modules=memory|extract|filesystem]\n"
     "                 [-m MODULE[:FUNC] | --script FILE | --dispatch NAME=MODULE[:FUNC]...]\n"
     "                 [--allocator=auto|mimalloc|system] [--debug-info=separate|keep|none]\n"
+    "                 [--py-source=embed|none]\n"
     "                 [--build-dir DIR] [-j N] [-v]\n"
     "                 [--plugin PATH.so]...\n"
     "                 [--explain] [--allow-shared-deps]\n"
@@ -31,6 +32,8 @@ const char *kLinkUsage =
     "  cached) serves every allocation; auto is mimalloc on musl, the C library's elsewhere.\n"
     "  --debug-info: APP is stripped and its debug info kept in APP.debug, which gdb finds\n"
     "  (separate, the default), left in APP (keep), or dropped (none).\n"
+    "  --py-source=none embeds bytecode without the .py source: smaller; tracebacks then\n"
+    "  show no source lines and say why.\n"
     "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
     "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n"
     "  --shared-modules: the distribution's .so modules (lib-dynload) are packed and loaded\n"
@@ -67,7 +70,7 @@ template <size_t N> int oneOf(const std::string &v, const char *const (&names)[N
 
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
   std::string emit = "exe", stdlib = "full", sharedModules = "memory", allocator = "auto",
-              debugInfo = "separate";
+              debugInfo = "separate", pySource = "embed";
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     // --opt VALUE and --opt=VALUE alike.
@@ -79,7 +82,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
         value("--python", o.python) || value("--script", o.script) ||
         value("--stdlib", stdlib) || value("--shared-modules", sharedModules) ||
         value("--emit", emit) || value("--allocator", allocator) ||
-        value("--debug-info", debugInfo)) {
+        value("--debug-info", debugInfo) || value("--py-source", pySource)) {
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
     } else if (value("--plugin", v)) {
@@ -170,6 +173,8 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     error = "--allocator is auto, mimalloc or system";
   else if (debugIndex < 0)
     error = "--debug-info is separate, keep or none";
+  else if (pySource != "embed" && pySource != "none")
+    error = "--py-source is embed or none";
   else if (o.emit == Emit::Libpython && (allocator != "auto" || debugInfo != "separate"))
     error = "--allocator and --debug-info are for executables: with --emit=libpython the "
             "program that links the library decides";
@@ -180,6 +185,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     error = "--python " + o.python + ": unknown distribution; use debian, a target triple "
             "(x86_64-linux-musl) or a distribution's directory";
   if (!error.empty()) return false;
+  o.embedSource = pySource == "embed";
   o.output = absolutePath(o.output);
   if (o.buildDir.empty()) o.buildDir = o.output + ".oxcc-build";
   o.buildDir = absolutePath(o.buildDir);

@@ -54,6 +54,7 @@ struct LinkOptions {
   bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is packed (shared_deps.h)
   ProcessAllocator allocator = ProcessAllocator::Auto; // --allocator=auto|mimalloc|system
   DebugInfo debugInfo = DebugInfo::Separate;           // --debug-info=separate|keep|none
+  bool embedSource = true;            // --py-source=embed|none: .py source beside the bytecode
 };
 
 // A command's name (--dispatch NAME, a console script): it names a link

@@ -671,8 +671,27 @@ def _excepthook(exc_type, value, tb):
     try:
         import traceback
         traceback.print_exception(exc_type, value, tb)
+        if _without_source(tb):
+            sys.stderr.write('(source lines not shown: this binary holds bytecode only; '
+                             'link it with --py-source=embed to see them)\n')
     except BaseException:
         sys.__excepthook__(exc_type, value, tb)
+
+
+def _without_source(tb):
+    """Whether a frame of the traceback runs a packed module whose source
+    was left out (oxcc link --py-source=none)."""
+    while tb is not None:
+        g = tb.tb_frame.f_globals
+        name = g.get('__name__')
+        if g.get('__loader__') is _importer and name:
+            name = _importer._real_name(name)
+            flags = _oxrt.find(MODULE, name)
+            # No source packed reads back as empty (an empty .py has no lines either).
+            if flags is not None and not flags & NAMESPACE and not _oxrt.module_source(name):
+                return True
+        tb = tb.tb_next
+    return False
 
 
 def _install_site_builtins():

@@ -502,6 +502,8 @@ def main(argv):
                    help='one extension module packed as a shared library, under its full name')
     p.add_argument('--shdep', action='append', default=[], metavar='SONAME=PATH',
                    help='a shared library that --shlib modules need, under its soname')
+    p.add_argument('--no-source', action='store_true',
+                   help='embed bytecode only, no .py source (tracebacks then show no source lines)')
     p.add_argument('--stdlib-auto', action='store_true',
                    help='keep only the stdlib modules that the other modules (and --root-module) '
                    'import, transitively')
@@ -634,8 +636,8 @@ def main(argv):
         if m['flags'] & FLAG_NAMESPACE:
             lines.append(f'module\t{name}\t{m["flags"]}\t-\t-')
         else:
-            lines.append(f'module\t{name}\t{m["flags"]}\t{tsv_field(m["code"], "path")}\t'
-                         f'{tsv_field(m["source"], "path")}')
+            source = '-' if args.no_source else tsv_field(m["source"], "path")
+            lines.append(f'module\t{name}\t{m["flags"]}\t{tsv_field(m["code"], "path")}\t{source}')
     for key in sorted(files):
         lines.append(f'file\t{key}\t{tsv_field(stored_file(out_dir, files[key]), "path")}')
     for name in sorted(shlibs):

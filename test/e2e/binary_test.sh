@@ -10,6 +10,7 @@
 #    sections, APP.debug has them, and gdb names a static function of
 #    libpython in a crash's backtrace through it (and cannot without it);
 #    keep: all in APP, no APP.debug; none: neither.
+#  - --py-source=none: bytecode without source; tracebacks say so.
 # binary_test.sh BIN [x86_64-linux-musl]: the same on the static musl
 # distribution (exit 77 without it).
 set -euo pipefail
@@ -91,5 +92,16 @@ check "oxcc link --debug-info=none" link --debug-info=none
 check_that "none: neither in APP, no APP.debug" "[[ -z \$(has_sections '$app') && ! -e '$app.debug' ]]"
 check_that "none: it runs, the size of the separate one" \
   "[[ \$('$app' -c 'print(6*7)') == 42 && \$(stat -c %s '$app') -le $size_separate ]]"
+# 4. --py-source=none: bytecode only. A traceback through the stdlib shows
+# no source line and says why; with the source (the default) it shows them.
+traceback() { "$app" -c "import json; json.loads('{')" 2>&1 || true; }
+check_that "embedded source: the traceback shows json's lines, no note" \
+  "traceback | grep -q 'return _default_decoder.decode(s)' && ! traceback | grep -q 'bytecode only'"
+check "oxcc link --py-source=none" link --py-source=none --debug-info=none
+check_that "no source: no source line, and a note that says why" \
+  "! traceback | grep -q '_default_decoder.decode(s)' &&
+   traceback | grep -q '^(source lines not shown: this binary holds bytecode only; link it with --py-source=embed'"
+check_that "no source: the smaller binary" "[[ \$(stat -c %s '$app') -lt $size_separate ]]"
+echo "INFO size without source: $(stat -c %s "$app")"
 echo "INFO size: separate $size_separate bytes (+ $size_debug in APP.debug); none $(stat -c %s "$app")"
 finish
