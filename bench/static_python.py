@@ -1,27 +1,33 @@
 #!/usr/bin/python3
-"""Python built from source by oxcc, against Debian's /usr/bin/python3, in one run.
+"""oxcc's binaries against Debian's /usr/bin/python3, in one run: the
+benchmark the README's status table quotes (issue 13).
 
 Links python-like executables (no app code, the whole stdlib embedded) with
 `oxcc link --python DIST` for each distribution that exists:
 
-  musl static    --python x86_64-linux-musl  (oxcc python build; fully static)
-  glibc source   --python x86_64-linux-gnu   (oxcc python build; if built)
-  debian         --python debian             (the host's libpython3.11.a)
+  glibc app        --python debian             (the host's libpython3.11.a,
+                                                the same PGO build python3 runs)
+  glibc source     --python x86_64-linux-gnu   (oxcc python build; if built)
+  musl static      --python x86_64-linux-musl  (fully static; mimalloc, the
+                                                default allocator on musl)
+  musl static, libc malloc   the same with --allocator=system
 
 and measures each against /usr/bin/python3, all runs interleaved (every
 round runs every binary once, in a shuffled order, so machine drift hits all
 alike):
 
-  startup   -c pass
+  startup   -c pass (python3 -I -S -c pass shown too: the floor)
   imports   ~200 stdlib modules (bench/link_startup.py's list; a module
             missing from any binary is dropped from all, and named)
-  cpu       json dumps/loads round trips of a nested dict, then a pure-Python
-            integer loop (bytecode dispatch, small-int arithmetic, allocation)
+  cpu       bench/cpu_suite.py, one row per workload (json, nbody, regex,
+            richards-like objects, pidigits, float, unpack_sequence,
+            dict/str, generators), then their geometric mean
 
 Prints medians, the ratio to python3 (< 1: faster), and the noise of each
-side (interquartile range as a % of the median), then the stripped sizes
-(`strip -o`) of each binary and of python3 (which also needs its stdlib on
-disk: shown apart). Temporary files live in /tmp and are removed.
+side (interquartile range as a % of the median), then the sizes: each
+binary as linked (stripped; debug info in APP.debug) and python3 (which
+also needs its stdlib on disk: shown apart). Temporary files live in /tmp
+and are removed.
 
 Usage: bench/static_python.py BUILD_BIN_DIR [--runs N] [--cpu-runs N] [--keep]
 """
@@ -29,7 +35,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 
@@ -40,8 +45,11 @@ PY = "/usr/bin/python3"
 STDLIB = "/usr/lib/python3.11"
 # The stdlib part of link_startup's list (it ends with the corpus packages).
 IMPORTS = [m for m in LINK_IMPORTS if m.partition(".")[0] not in ("markupsafe", "brotli", "cytoolz")]
-DISTS = [("musl static", "x86_64-linux-musl"), ("glibc source", "x86_64-linux-gnu"),
-         ("debian", "debian")]
+HERE = os.path.dirname(os.path.abspath(__file__))
+# (name, --python, extra link options)
+DISTS = [("glibc app", "debian", []), ("glibc source", "x86_64-linux-gnu", []),
+         ("musl static", "x86_64-linux-musl", []),
+         ("musl static, libc malloc", "x86_64-linux-musl", ["--allocator=system"])]
 
 PROBE_PY = """import importlib, sys
 bad = []
@@ -53,16 +61,6 @@ for m in sys.argv[1:]:
 print(" ".join(bad))
 """
 
-CPU_PY = """import json
-data = {"k%d" % i: [i, str(i) * 3, {"x": i * 0.5, "y": [True, None, "\\u00e9"]}] for i in range(3000)}
-for _ in range(10):
-    data = json.loads(json.dumps(data, sort_keys=True))
-assert len(data) == 3000
-s = 0
-for i in range(1_000_000):
-    s += (i * i) % 7
-assert s > 0
-"""
 
 
 def cache_root():
@@ -114,14 +112,14 @@ def bench(args, oxcc, tmp):
 
     # 1. One python-like binary per distribution that exists.
     apps = {}
-    for name, dist in DISTS:
+    for name, dist, extra in DISTS:
         if dist != "debian" and not os.path.exists(os.path.join(cache_root(), "python", dist + ".current")):
             print(f"{name}: no {dist} distribution (oxcc python build --target {dist}); skipped")
             continue
-        app = os.path.join(tmp, dist)
-        dt, _ = run([oxcc, "link", "--python", dist, "-o", app], env, tmp, out=True)
+        app = os.path.join(tmp, name.replace(" ", "-").replace(",", ""))
+        dt, _ = run([oxcc, "link", "--python", dist, *extra, "-o", app], env, tmp, out=True)
         apps[name] = app
-        print(f"{name}: oxcc link --python {dist}: {dt:.1f} s", flush=True)
+        print(f"{name}: oxcc link --python {dist} {' '.join(extra)}: {dt:.1f} s", flush=True)
     if "musl static" not in apps:
         print("static_python: no musl distribution: nothing static to measure")
 
@@ -136,37 +134,48 @@ def bench(args, oxcc, tmp):
     script = os.path.join(tmp, "imports.py")
     with open(script, "w") as f:
         f.write(f"import importlib\nfor m in {imports!r}:\n    importlib.import_module(m)\n")
-    cpu = os.path.join(tmp, "cpu.py")
-    with open(cpu, "w") as f:
-        f.write(CPU_PY)
+    cpu = os.path.join(HERE, "cpu_suite.py")
+    sys.path.insert(0, HERE)
+    from cpu_suite import WORKLOADS  # noqa: E402
     print(f"imports: {len(imports)} of {len(IMPORTS)} stdlib modules"
           f"{'; dropped (missing somewhere): ' + ' '.join(sorted(dropped)) if dropped else ''}",
           flush=True)
 
     # 3. Timings, each case interleaved across python3 and every binary.
     bins = {"python3": PY, **apps}
-    for case, argv, n in [("startup: -c pass", ["-c", "pass"], args.runs),
-                          (f"imports: {len(imports)} modules", [script], args.runs),
-                          ("cpu: json + loop", [cpu], args.cpu_runs)]:
-        t = interleave(n, {name: (lambda b=b: run([b, *argv], env, tmp)) for name, b in bins.items()})
+    cases = [("startup: -c pass", ["-c", "pass"], args.runs),
+             (f"imports: {len(imports)} modules", [script], args.runs)]
+    cases += [(f"cpu: {w}", [cpu, w], args.cpu_runs) for w in WORKLOADS]
+    ratios = {name: [] for name in apps}
+    for case, argv, n in cases:
+        runners = {name: (lambda b=b: run([b, *argv], env, tmp)) for name, b in bins.items()}
+        if case.startswith("startup"):
+            runners["python3 -I -S"] = lambda: run([PY, "-I", "-S", "-c", "pass"], env, tmp)
+        t = interleave(n, runners)
         for name in apps:
             timing_row(case, name, t["python3"], t[name])
+            if case.startswith("cpu"):
+                ratios[name].append(statistics.median(t[name]) / statistics.median(t["python3"]))
+        if "python3 -I -S" in t:
+            timing_row(case, "python3 -I -S", t["python3"], t["python3 -I -S"])
         ROWS.append((case, "python3 (anchor)", f"{statistics.median(t['python3']) * 1e3:.1f}",
                      "", "1x", f"{spread(t['python3']):.1f}%", "", f"n={n}"))
+    for name, rs in ratios.items():
+        if rs:
+            ROWS.append(("cpu: geometric mean", name, "", "",
+                         f"{statistics.geometric_mean(rs):.3f}x", "", "", f"{len(rs)} workloads"))
 
     print()
     print_table(ROWS, ("case", "binary", "ms", "python3 ms", "ratio", "noise", "noise py3", "runs"))
 
-    # 4. Sizes, stripped.
+    # 4. Sizes: the binaries as linked (stripped, debug info in APP.debug).
     mb = 1 << 20
     sizes = []
     for name, b in bins.items():
-        out = os.path.join(tmp, name.replace(" ", "-") + ".stripped")
-        subprocess.run(["strip", "-o", out, os.path.realpath(b)], check=True)
-        sizes.append((name, f"{os.path.getsize(out) / mb:.1f}",
-                      "stdlib embedded" if b != PY else
-                      f"+ {(tree_bytes(STDLIB) - tree_bytes(os.path.join(STDLIB, 'config-3.11-x86_64-linux-gnu'))) / mb:.1f} MiB stdlib on disk"))
-        os.unlink(out)
+        note = ("stdlib embedded; + %.1f MiB in APP.debug" % (os.path.getsize(b + ".debug") / mb)
+                if b != PY else
+                f"+ {(tree_bytes(STDLIB) - tree_bytes(os.path.join(STDLIB, 'config-3.11-x86_64-linux-gnu'))) / mb:.1f} MiB stdlib on disk")
+        sizes.append((name, f"{os.path.getsize(os.path.realpath(b)) / mb:.1f}", note))
     print()
     print_table(sizes, ("binary", "MiB", "note"))
     print(f"\nload at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

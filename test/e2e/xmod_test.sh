@@ -98,7 +98,7 @@ else
   [[ -s $t/app.log ]] && tail -n 20 "$t/app.log"
 fi
 if [[ -x $app ]]; then
-  syms=$(nm "$app")
+  syms=$(nm "$app.debug")  # the symbols live in APP.debug (--debug-info=separate)
   if grep -qE ' T a_core_add$' <<<"$syms" && (($(grep -cE ' t xmod_helper$' <<<"$syms") == 2)) &&
      ! grep -qE ' T xmod_helper$' <<<"$syms"; then
     pass "a_core_add is global in the binary, both xmod_helper local"
