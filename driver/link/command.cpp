@@ -5,11 +5,13 @@
 #include "link/ninja_writer.h"
 #include "link/options.h"
 #include "link/plan.h"
+#include "link/size_report.h"
 #include "base/process.h"
 #include "store/store.h"
 #include "command.h"
 
 #include <cstdio>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 namespace oxcc {
@@ -60,6 +62,15 @@ int toolLink(const Args &args) {
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     return fail(1, "oxcc link: the build of " + opts.output + " failed (see above; build files in " +
                        opts.buildDir + ")");
+
+  // --explain=size: what the link just wrote, read back from its map.
+  if (opts.explainSize) {
+    struct stat st;
+    std::vector<SizeRow> rows;
+    if (stat(opts.output.c_str(), &st) != 0 || !sizeReport(plan, uint64_t(st.st_size), rows, error))
+      return fail(1, "oxcc link: --explain=size: " + (error.empty() ? opts.output + " is missing" : error));
+    fputs(formatSizeReport(opts.output, uint64_t(st.st_size), rows).c_str(), stdout);
+  }
 
   // A library leaves the final link to its user: say what the extensions need.
   if (opts.emit == Emit::Libpython && !plan.libraries.empty()) {

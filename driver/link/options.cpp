@@ -18,7 +18,7 @@ const char *kLinkUsage =
     "                 [--py-source=embed|none]\n"
     "                 [--build-dir DIR] [-j N] [-v]\n"
     "                 [--plugin PATH.so]...\n"
-    "                 [--explain] [--allow-shared-deps]\n"
+    "                 [--explain[=libs|size]] [--allow-shared-deps]\n"
     "  --package NAME takes an installed distribution from --site-packages (Debian's:\n"
     "  /usr/lib/python3/dist-packages) or --venv, with what its metadata requires and\n"
     "  what its code imports at import time; the wheels' requirements come from there too.\n"
@@ -39,7 +39,9 @@ const char *kLinkUsage =
     "  --shared-modules: the distribution's .so modules (lib-dynload) are packed and loaded\n"
     "  from memory (default), extracted to a private cache, or left on the filesystem.\n"
     "  Each extension's -lNAME is linked from libNAME.a into that extension alone;\n"
-    "  --explain prints what each resolved to and links nothing; --allow-shared-deps\n"
+    "  --explain prints what each resolved to and links nothing (--explain=size links, then\n"
+    "  prints where APP's bytes go: interpreter, stdlib, packages, extensions, libraries);\n"
+    "  --allow-shared-deps\n"
     "  packs a library that exists only as a .so (and what it needs) and loads it from\n"
     "  memory before its extension, which then stays a shared object (glibc only).\n"
     "       oxcc link --emit=libpython -o libapp.a [the same inputs; no -m/--script]\n"
@@ -122,8 +124,13 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
       o.jobs = std::atoi(v.c_str());
     } else if (a == "--all") {
       o.allModules = true;
-    } else if (a == "--explain") {
+    } else if (a == "--explain" || a == "--explain=libs") {
       o.explain = true;
+    } else if (a == "--explain=size") {
+      o.explainSize = true;
+    } else if (a.rfind("--explain=", 0) == 0) {
+      error = "--explain is libs (the default) or size";
+      return false;
     } else if (a == "--allow-shared-deps") {
       o.allowSharedDeps = true;
     } else if (a == "-v" || a == "--verbose") {
@@ -175,6 +182,10 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     error = "--debug-info is separate, keep or none";
   else if (pySource != "embed" && pySource != "none")
     error = "--py-source is embed or none";
+  else if (o.explain && o.explainSize)
+    error = "--explain=libs links nothing and --explain=size needs the link: choose one";
+  else if (o.emit == Emit::Libpython && o.explainSize)
+    error = "--explain=size is for executables";
   else if (o.emit == Emit::Libpython && (allocator != "auto" || debugInfo != "separate"))
     error = "--allocator and --debug-info are for executables: with --emit=libpython the "
             "program that links the library decides";

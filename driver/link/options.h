@@ -50,7 +50,8 @@ struct LinkOptions {
   int jobs = 0;                       // -j N for ninja (0: ninja's default)
   bool verbose = false;               // -v: ninja -v
   std::vector<std::string> plugins;   // --plugin PATH.so (besides OXCC_PLUGINS, oxcc.toml)
-  bool explain = false;               // --explain: print what each extension's -l resolved to, link nothing
+  bool explain = false;               // --explain[=libs]: print what each extension's -l resolved to, link nothing
+  bool explainSize = false;           // --explain=size: link, then print where the bytes went
   bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is packed (shared_deps.h)
   ProcessAllocator allocator = ProcessAllocator::Auto; // --allocator=auto|mimalloc|system
   DebugInfo debugInfo = DebugInfo::Separate;           // --debug-info=separate|keep|none

@@ -342,6 +342,10 @@ void decideFinalLink(LinkPlan &plan) {
   // Static libstdc++/libgcc: one shared library less to map at start.
   flags.push_back("-static-libstdc++");
   flags.push_back("-static-libgcc");
+  // Every input section and its size, for --explain=size (a few tenths of
+  // a second and a few MB in the build dir; always written, so asking for
+  // the report does not relink).
+  flags.push_back("-Wl,-Map=link.map");
 }
 
 void decideRuntimeBuild(LinkPlan &plan) {

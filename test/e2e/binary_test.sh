@@ -11,6 +11,7 @@
 #    libpython in a crash's backtrace through it (and cannot without it);
 #    keep: all in APP, no APP.debug; none: neither.
 #  - --py-source=none: bytecode without source; tracebacks say so.
+#  - --explain=size: where APP's bytes go, rows that add up to its size.
 # binary_test.sh BIN [x86_64-linux-musl]: the same on the static musl
 # distribution (exit 77 without it).
 set -euo pipefail
@@ -65,6 +66,20 @@ else
   fail "gdb" "not installed (utils/bootstrap installs it)"
 fi
 size_separate=$(stat -c %s "$app") size_debug=$(stat -c %s "$app.debug")
+
+# --explain=size: the groups add up to APP's size, the big ones are named.
+sum_rows() { awk '/^  / { gsub(",", "", $(NF-1)); s += $(NF-1) } END { print s }'; }
+check "oxcc link --explain=size" sh -c "'$oxcc' link -o '$app' ${python[*]} --explain=size > '$t/size.txt' 2> '$t/size.err'"
+check_that "its rows add up to APP's $(stat -c %s "$app") bytes" \
+  "[[ \$(sum_rows < '$t/size.txt') == \$(stat -c %s '$app') ]]"
+for row in "interpreter (libpython3.11.a)" "packed Python: stdlib" "oxcc runtime (liboxrt, main)" \
+           "C/C++ runtime"; do
+  check_that "a row for $row" "grep -qF '  $row' '$t/size.txt'"
+done
+if [[ -n $target ]]; then
+  check_that "a row for the allocator" "grep -qF '  allocator (mimalloc)' '$t/size.txt'"
+fi
+cat "$t/size.txt"
 
 # 2. The other allocator.
 other=mimalloc
