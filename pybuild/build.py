@@ -130,6 +130,9 @@ def cache_key(b):
     }
     if b.opts.deps == "system":
         inputs["system"] = system_lib_versions()
+    # A --no-pgo build keeps the key builds had before PGO existed.
+    if not b.opts.no_pgo:
+        inputs["pgo"] = [cpython.PGO_FLAGS, cpython.PGO_TRAINING, cpython.TRAINING_TIMEOUT]
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
@@ -222,11 +225,31 @@ def configure_cpython(b):
 
 def make_cpython(b):
     b.step_no += 1
-    b.say(f"cpython {b.python.upstream}: make (every module built in)")
     t = Timer()
     log = b.log("cpython-make")
     try:
-        cpython.make(b.src, b.target, b.opts.jobs, log)
+        if b.opts.no_pgo:
+            b.say(f"cpython {b.python.upstream}: make (every module built in; no PGO)")
+            cpython.make(b.src, b.target, b.opts.jobs, log)
+        else:
+            # Instrumented build, a bounded training run, then the build
+            # that uses its profile.
+            b.say(f"cpython {b.python.upstream}: make, instrumented for PGO")
+            cpython.make(b.src, b.target, b.opts.jobs, log, profile="generate")
+            b.times.append(("cpython-make-instrumented", t.seconds()))
+            t = Timer()
+            b.say(f"cpython {b.python.upstream}: PGO training "
+                  f"({len(cpython.PGO_TRAINING)} of CPython's PGO tests, at most "
+                  f"{cpython.TRAINING_TIMEOUT} s)")
+            profiles = cpython.train(b.src, log)
+            if profiles == 0:
+                raise PybuildError(f"PGO training wrote no profile (see {log.path}); "
+                                   "build with --no-pgo to skip PGO")
+            b.times.append(("pgo-training", t.seconds()))
+            t = Timer()
+            b.say(f"cpython {b.python.upstream}: make with the profile ({profiles} files)")
+            cpython.clean_retain_profile(b.src, log)
+            cpython.make(b.src, b.target, b.opts.jobs, log, profile="use")
     finally:
         log.close()
     b.times.append(("cpython-make", t.seconds()))
@@ -284,6 +307,12 @@ def install_distribution(b):
             "bundled": ["expat (CPython's Modules/expat)",
                         "mpdecimal (CPython's Modules/_decimal/libmpdec)"],
             "deps": b.deps.mode,
+            # What the interpreter was optimised with (CFLAGS_NODIST of the
+            # build that made libpython; sysconfig does not record it).
+            "optimization": {"pgo": not b.opts.no_pgo, "lto": False,
+                             "cflags_nodist": "" if b.opts.no_pgo else cpython.PGO_FLAGS["use"],
+                             "training": "" if b.opts.no_pgo else
+                             "-m test --pgo " + " ".join(cpython.PGO_TRAINING)},
         }
         manifest.write(os.path.join(dist, "distribution.yaml"), fields)
     finally:

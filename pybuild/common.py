@@ -66,7 +66,9 @@ class StepLog:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         self.file = open(path, "w")
 
-    def run(self, argv, cwd=None, env=None, extra_env=None):
+    def run(self, argv, cwd=None, env=None, extra_env=None, ok=(0,)):
+        """Runs argv with its output in the log; an exit code not in `ok`
+        raises. Returns the exit code."""
         if extra_env:
             env = dict(env if env is not None else os.environ)
             env.update(extra_env)
@@ -79,11 +81,12 @@ class StepLog:
                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         except OSError as e:
             raise PybuildError(f"step '{self.step}': cannot run {argv[0]}: {e}; log: {self.path}")
-        if rc != 0:
+        if rc not in ok:
             self.file.flush()
             raise PybuildError(
                 f"step '{self.step}' failed: `{' '.join(argv[:3])}...` exited {rc}; "
                 f"log: {self.path}\n{tail(self.path)}")
+        return rc
 
     def note(self, text):
         self.file.write(text + "\n")

@@ -118,12 +118,57 @@ def _module_states(src):
     return states
 
 
-def make(src, target, jobs, log):
+# Profile-guided optimisation, done as CPython's own `make profile-opt`
+# does it (its gcc flags, its PGO test list), but bounded: the tests below
+# are CPython's PGO_TESTS (Lib/test/libregrtest/pgo.py) less five of the
+# longest (test_decimal, test_embed, test_pickle, test_statistics,
+# test_datetime), and the run is cut at TRAINING_TIMEOUT seconds (the 39
+# took 47 s on the 2-core machine). Its failures do not matter
+# (a static test-module-less build skips some): only the profile does.
+PGO_TRAINING = [
+    "test_array", "test_base64", "test_binascii", "test_binop", "test_bisect", "test_bytes",
+    "test_bz2", "test_cmath", "test_codecs", "test_collections", "test_complex",
+    "test_dataclasses", "test_difflib", "test_float", "test_fstring", "test_functools",
+    "test_generators", "test_hashlib", "test_heapq", "test_int", "test_itertools",
+    "test_json", "test_long", "test_lzma", "test_math", "test_memoryview", "test_operator",
+    "test_ordered_dict", "test_patma", "test_pprint", "test_re", "test_set", "test_sqlite3",
+    "test_struct", "test_tabnanny", "test_time", "test_unicode", "test_xml_etree",
+    "test_xml_etree_c",
+]
+TRAINING_TIMEOUT = 600
+PGO_FLAGS = {"generate": "-fprofile-generate",
+             "use": "-fprofile-use -fprofile-correction -Wno-missing-profile"}
+
+
+def make(src, target, jobs, log, profile=None):
+    """`make python`; profile: None, "generate" (instrumented) or "use"."""
     # The executable is static; LDFLAGS_NODIST keeps -static out of the
     # LDFLAGS that sysconfig records for extension (shared) links.
+    # CFLAGS_NODIST is the Makefile's user variable for flags that are not
+    # recorded either (CPython's profile-opt passes its PGO flags so).
     nodist = " ".join(target.exe_link_flags)
-    log.run(["make", f"-j{jobs}", f"LDFLAGS_NODIST={nodist}", "python", "pybuilddir.txt"],
-            cwd=src)
+    flags = PGO_FLAGS.get(profile, "")
+    if profile == "generate":
+        nodist += " " + flags
+    log.run(["make", f"-j{jobs}", f"LDFLAGS_NODIST={nodist}", f"CFLAGS_NODIST={flags}",
+             "python", "pybuilddir.txt"], cwd=src)
+
+
+def train(src, log):
+    """The instrumented python runs the training tests; returns how many
+    profile files they wrote (0: the optimised build would gain nothing)."""
+    rc = log.run(["timeout", str(TRAINING_TIMEOUT), "./python", "-m", "test", "--pgo",
+                  *PGO_TRAINING], cwd=src, ok=range(0, 256))
+    log.note(f"training exit code {rc}" + (" (cut at the time limit)" if rc == 124 else ""))
+    count = 0
+    for _, _, files in os.walk(src):
+        count += sum(1 for f in files if f.endswith(".gcda"))
+    return count
+
+
+def clean_retain_profile(src, log):
+    """Objects and archives go; the .gcda profiles stay for the real build."""
+    log.run(["make", "clean-retain-profile"], cwd=src)
 
 
 def make_vars(src, names, log):

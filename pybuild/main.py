@@ -49,6 +49,10 @@ def parse_build_args(argv):
                    choices=["openssl"],
                    help="leave a library out (openssl: no _ssl/_hashlib; a "
                    "quick build for development)")
+    p.add_argument("--no-pgo", action="store_true",
+                   help="skip profile-guided optimisation (instrumented build, "
+                   "training run, rebuild): a quicker, slower-running build, "
+                   "cached under its own key")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                    help="parallel make jobs (default: the number of CPUs)")
     p.add_argument("--keep-work", action="store_true",

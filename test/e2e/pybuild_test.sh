@@ -68,9 +68,29 @@ so = [f for _, _, fs in os.walk(d) for f in fs if f.endswith(".so")]
 need(not so, f"no .so in the distribution: {so[:3]}")
 PY
 }
-deps=source
-for o in "${opts[@]}"; do [[ $o == --deps=system ]] && deps=system; done
+deps=source pgo=1
+for o in "${opts[@]}"; do
+  [[ $o == --deps=system ]] && deps=system
+  [[ $o == --no-pgo ]] && pgo=0
+done
 check "manifest fields match the files" manifest_ok "$deps"
+
+# PGO (the default): the manifest says so, and the compiler recorded the
+# profile flags in libpython's own objects (gcc's DW_AT_producer: what the
+# build really ran with, not what the builder meant to pass).
+producer() {
+  (cd "$tmp" && ar x "$dist/lib/libpython3.11.a" ceval.o &&
+   readelf --debug-dump=info ceval.o | grep -m1 DW_AT_producer)
+}
+if ((pgo)); then
+  check_that "the manifest records PGO and its flags" \
+    "grep -q '^optimization: {\"pgo\": true, \"lto\": false, \"cflags_nodist\": \"-fprofile-use' '$yaml'"
+  check_that "ceval.o was compiled with -fprofile-use" "[[ \$(producer) == *' -fprofile-use '* ]]"
+else
+  check_that "--no-pgo: no PGO in the manifest" "! grep -q '\"pgo\": true' '$yaml'"
+  check_that "--no-pgo: ceval.o compiled without a profile" \
+    "[[ \$(producer) == *' -O3 '* && \$(producer) != *-fprofile* ]]"
+fi
 
 py=$dist/bin/python3.11
 check "bin/python3.11 is statically linked" sh -c "file -L '$py' | grep -q 'statically linked'"
