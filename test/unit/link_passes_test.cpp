@@ -30,7 +30,27 @@ TEST(LinkPasses, DebianFinalLinkExportsTheInterpreter) {
   LinkPlan plan;
   decideFinalLink(plan);
   EXPECT_EQ(plan.finalLinkFlags,
-            (std::vector<std::string>{"-Wl,-E", "-static-libstdc++", "-static-libgcc"}));
+            (std::vector<std::string>{"-Wl,-E", "-static-libstdc++", "-static-libgcc",
+                                      "-Wl,-Map=link.map"}));
+}
+
+// mimalloc is linked where asked or on musl; glibc's malloc stays otherwise,
+// and nothing is built for it (no `oxcc python lib` call).
+TEST(LinkPasses, AllocatorIsLibcUnlessMuslOrAsked) {
+  LinkPlan plan;
+  std::string error;
+  plan.python.target = "x86_64-linux-gnu";
+  ASSERT_TRUE(decideAllocator(plan, error)) << error;
+  EXPECT_EQ(plan.allocatorObject, "");
+  plan.python.target = "x86_64-linux-musl";
+  plan.options.allocator = ProcessAllocator::System;
+  ASSERT_TRUE(decideAllocator(plan, error)) << error;
+  EXPECT_EQ(plan.allocatorObject, "");
+  // A static library leaves the allocator to the program that links it.
+  plan.options.allocator = ProcessAllocator::Mimalloc;
+  plan.options.emit = Emit::Libpython;
+  ASSERT_TRUE(decideAllocator(plan, error)) << error;
+  EXPECT_EQ(plan.allocatorObject, "");
 }
 
 TEST(LinkPasses, BuiltInExtensionsGetTheirOwnCodeSectionAndPath) {
@@ -56,14 +76,16 @@ TEST(LinkPasses, SourceDistributionFinalLinkUsesItsFlags) {
   decideFinalLink(plan);
   EXPECT_EQ(plan.finalLinkFlags,
             (std::vector<std::string>{"-static", "-Wl,-z,stack-size=1048576", "-Wl,--wrap=dladdr",
-                                      "-static-libstdc++", "-static-libgcc"}));
+                                      "-static-libstdc++", "-static-libgcc",
+                                      "-Wl,-Map=link.map"}));
   // A kept-shared extension resolves the Python API against the app, and
   // is its own .so: dladdr needs no help for it.
   plan.extensions[0].keptShared = true;
   decideFinalLink(plan);
   EXPECT_EQ(plan.finalLinkFlags,
             (std::vector<std::string>{"-static", "-Wl,-z,stack-size=1048576", "-Wl,-E",
-                                      "-static-libstdc++", "-static-libgcc"}));
+                                      "-static-libstdc++", "-static-libgcc",
+                                      "-Wl,-Map=link.map"}));
 }
 
 TEST(LinkPasses, ScriptBecomesAnEmbeddedModule) {
