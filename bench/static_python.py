@@ -30,6 +30,7 @@ also needs its stdlib on disk: shown apart). Temporary files live in /tmp
 and are removed.
 
 Usage: bench/static_python.py BUILD_BIN_DIR [--runs N] [--cpu-runs N] [--keep]
+                              [--also NAME=DIST_DIR]...
 """
 import argparse
 import os
@@ -90,6 +91,9 @@ def main():
     ap.add_argument("--runs", type=int, default=30, help="startup/import runs of each")
     ap.add_argument("--cpu-runs", type=int, default=10, help="cpu script runs of each")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    ap.add_argument("--also", action="append", default=[], metavar="NAME=DIST",
+                    help="one more binary, linked with --python DIST (a distribution's "
+                    "directory: e.g. an older build, to compare PGO with no PGO)")
     args = ap.parse_args()
     oxcc = os.path.join(os.path.abspath(args.bin), "oxcc")
     tmp = tempfile.mkdtemp(prefix="oxcc-bench-static-", dir="/tmp")
@@ -112,8 +116,10 @@ def bench(args, oxcc, tmp):
 
     # 1. One python-like binary per distribution that exists.
     apps = {}
-    for name, dist, extra in DISTS:
-        if dist != "debian" and not os.path.exists(os.path.join(cache_root(), "python", dist + ".current")):
+    dists = DISTS + [tuple(a.split("=", 1)) + ([],) for a in args.also]
+    for name, dist, extra in dists:
+        if (dist != "debian" and not os.path.isdir(dist) and
+                not os.path.exists(os.path.join(cache_root(), "python", dist + ".current"))):
             print(f"{name}: no {dist} distribution (oxcc python build --target {dist}); skipped")
             continue
         app = os.path.join(tmp, name.replace(" ", "-").replace(",", ""))
