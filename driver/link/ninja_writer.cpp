@@ -194,6 +194,13 @@ std::string generateMain(const LinkPlan &plan) {
       s += (i ? ", " : "") + cString(plan.python.dynloadDirs[i]);
     s += "};\n";
   }
+  // --package-data=extract:NAME: the packages whose files code opens by path.
+  if (!o.extractPackageData.empty()) {
+    s += "  config.extractPackageData = {";
+    for (size_t i = 0; i < o.extractPackageData.size(); ++i)
+      s += (i ? ", " : "") + cString(o.extractPackageData[i]);
+    s += "};\n";
+  }
   s += o.dispatch.empty() ? "  config.setArgv(argc, argv);\n\n"
                            : "  config.setArgv(argc - skip, argv + skip);\n\n";
   s += "  auto interpreter = oxrt::MainInterpreter::create(config);\n";
@@ -385,6 +392,7 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   }
   if (o.stdlib == StdlibMode::Auto) collectArgs += " --stdlib-auto";
   if (!o.embedSource) collectArgs += " --no-source";
+  for (const auto &p : o.extractPackageData) collectArgs += " --extract-data " + shellWord(p);
   if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
   for (const auto &d : o.dispatch) collectArgs += " --root-module " + shellWord(d.module);
   for (const auto &p : plan.pureDirs) collectArgs += " --pure " + shellWord(p);

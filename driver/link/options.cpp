@@ -15,7 +15,7 @@ const char *kLinkUsage =
     "                 [--shared-modules=memory|extract|filesystem]\n"
     "                 [-m MODULE[:FUNC] | --script FILE | --dispatch NAME=MODULE[:FUNC]...]\n"
     "                 [--allocator=auto|mimalloc|system] [--debug-info=separate|keep|none]\n"
-    "                 [--py-source=embed|none]\n"
+    "                 [--py-source=embed|none] [--package-data=memory|extract:NAME,...]\n"
     "                 [--build-dir DIR] [-j N] [-v]\n"
     "                 [--plugin PATH.so]...\n"
     "                 [--explain[=libs|size]] [--allow-shared-deps]\n"
@@ -34,6 +34,9 @@ const char *kLinkUsage =
     "  (separate, the default), left in APP (keep), or dropped (none).\n"
     "  --py-source=none embeds bytecode without the .py source: smaller; tracebacks then\n"
     "  show no source lines and say why.\n"
+    "  --package-data=extract:NAME: package NAME's files (data, sources) are written on its\n"
+    "  first import to a private cache directory, which its __file__ and __path__ name, for\n"
+    "  code that opens them by path (C libraries too); its modules still load from memory.\n"
     "  --stdlib=auto keeps only the stdlib modules the app's code imports (needs -m/--script;\n"
     "  imports by computed name, e.g. importlib.import_module(var), are not seen).\n"
     "  --shared-modules: the distribution's .so modules (lib-dynload) are packed and loaded\n"
@@ -87,6 +90,30 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
         value("--debug-info", debugInfo) || value("--py-source", pySource)) {
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
+    } else if (value("--package-data", v)) {
+      // memory (the default: nothing extracted), or extract:NAME[,NAME...].
+      if (v == "memory") {
+        o.extractPackageData.clear();
+      } else if (v.rfind("extract:", 0) == 0 && v.size() > 8) {
+        size_t start = 8;
+        while (start <= v.size()) {
+          size_t comma = std::min(v.find(',', start), v.size());
+          std::string name = v.substr(start, comma - start);
+          if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
+                return std::isalnum((unsigned char)c) || c == '_';
+              }) || std::isdigit((unsigned char)name[0])) {
+            error = "--package-data=extract: '" + name + "' is not a top-level package name";
+            return false;
+          }
+          if (std::find(o.extractPackageData.begin(), o.extractPackageData.end(), name) ==
+              o.extractPackageData.end())
+            o.extractPackageData.push_back(name);
+          start = comma + 1;
+        }
+      } else {
+        error = "--package-data is memory (the default) or extract:NAME[,NAME...]";
+        return false;
+      }
     } else if (value("--plugin", v)) {
       o.plugins.push_back(absolutePath(v));
     } else if (value("--module", v)) {

@@ -56,6 +56,7 @@ struct LinkOptions {
   ProcessAllocator allocator = ProcessAllocator::Auto; // --allocator=auto|mimalloc|system
   DebugInfo debugInfo = DebugInfo::Separate;           // --debug-info=separate|keep|none
   bool embedSource = true;            // --py-source=embed|none: .py source beside the bytecode
+  std::vector<std::string> extractPackageData; // --package-data=extract:NAME,...: files opened by path
 };
 
 // A command's name (--dispatch NAME, a console script): it names a link

@@ -59,21 +59,37 @@ class _Spec(_ModuleSpec):
         pass
 
 
+# Packages whose files code opens by path (InterpreterConfig::extractPackageData):
+# top-level name -> the real directory holding <name>/, extracted on first import.
+_EXTRACT_DATA = frozenset(SETTINGS['extract_data'])
+_DATA_ROOTS = {}
+
+
+def _prefix(name):
+    """Where the module `name` lives: ROOT/, or the extracted tree of its package."""
+    if _DATA_ROOTS:
+        root = _DATA_ROOTS.get(name.partition('.')[0])
+        if root is not None:
+            return root + '/'
+    return _PREFIX
+
+
 def module_path(name, flags):
-    """The virtual path of a module's source: ROOT/a/b.py or ROOT/a/b/__init__.py."""
+    """The path of a module's source: ROOT/a/b.py or ROOT/a/b/__init__.py
+    (virtual), or the same under its package's extracted tree."""
     rel = name.replace('.', '/')
     if flags & PACKAGE:
-        return _PREFIX + rel + '/__init__.py'
-    return _PREFIX + rel + '.py'
+        return _prefix(name) + rel + '/__init__.py'
+    return _prefix(name) + rel + '.py'
 
 
 def package_dir(name):
-    return _PREFIX + name.replace('.', '/')
+    return _prefix(name) + name.replace('.', '/')
 
 
 def shlib_path(name):
-    """The virtual path of a packed extension module: ROOT/pkg/_ext.cpython-311-....so."""
-    return _PREFIX + name.replace('.', '/') + EXT_SUFFIX
+    """The path of a packed extension module: ROOT/pkg/_ext.cpython-311-....so."""
+    return _prefix(name) + name.replace('.', '/') + EXT_SUFFIX
 
 
 def _is_implicit_namespace(name):
@@ -296,7 +312,7 @@ def _getenv(name):
     return value.decode(sys.getfilesystemencoding(), 'surrogateescape')
 
 
-def _cache_root(name):
+def _cache_root(what, name):
     """$XDG_CACHE_HOME/oxrt, else ~/.cache/oxrt (XDG: a relative value is ignored)."""
     base = _getenv('XDG_CACHE_HOME')
     if not base.startswith('/'):
@@ -308,7 +324,7 @@ def _cache_root(name):
             except KeyError:
                 home = ''
         if not home.startswith('/'):
-            raise ImportError(f'cannot extract embedded extension module {name!r}: no cache '
+            raise ImportError(f'cannot extract embedded {what}: no cache '
                               f'directory (set XDG_CACHE_HOME or HOME)', name=name)
         base = home.rstrip('/') + '/.cache'
     return base.rstrip('/') + '/oxrt'
@@ -360,32 +376,94 @@ def _extract(what, name, data, filename):
     it is loaded); writes go to a temporary file, renamed."""
     import posix
     import _sha256
-    root = _cache_root(name)
+    root = _cache_root(what, name)
     directory = root + '/' + _sha256.sha256(data).hexdigest()
     path = directory + '/' + filename
     try:
-        _make_dir(root, 0o700)
-        st = posix.stat(root)
-        if st.st_uid != posix.geteuid() or st.st_mode & 0o022:
-            raise ImportError(f'cannot extract embedded {what}: {root} is '
-                              f'not private to this user (owner {st.st_uid}, mode '
-                              f'{st.st_mode & 0o777:o})', name=name)
+        _private_dir(root, what, name)
         _make_dir(directory, 0o700)
-        if _same_file(path, data):
-            return path
-        tmp = f'{path}.tmp.{posix.getpid()}'
-        fd = posix.open(tmp, posix.O_WRONLY | posix.O_CREAT | posix.O_TRUNC | posix.O_CLOEXEC, 0o600)
-        try:
-            view = data
-            while view:
-                view = view[posix.write(fd, view):]
-        finally:
-            posix.close(fd)
-        posix.replace(tmp, path)
+        _write_if_changed(path, data)
     except OSError as e:
         raise ImportError(f'cannot extract embedded {what} to {directory}: '
                           f'{e.strerror or e}', name=name) from None
     return path
+
+
+def _private_dir(root, what, name):
+    """The cache root, made 0700 if new; refused unless this user's alone:
+    nobody else may swap a file in it before it is loaded or read."""
+    import posix
+    _make_dir(root, 0o700)
+    st = posix.stat(root)
+    if st.st_uid != posix.geteuid() or st.st_mode & 0o022:
+        raise ImportError(f'cannot extract embedded {what}: {root} is '
+                          f'not private to this user (owner {st.st_uid}, mode '
+                          f'{st.st_mode & 0o777:o})', name=name)
+
+
+def _write_if_changed(path, data):
+    """`path` holds exactly `data` afterwards: kept if it did (an earlier
+    run's), else written to a temporary file and renamed over it."""
+    import posix
+    if _same_file(path, data):
+        return
+    tmp = f'{path}.tmp.{posix.getpid()}'
+    fd = posix.open(tmp, posix.O_WRONLY | posix.O_CREAT | posix.O_TRUNC | posix.O_CLOEXEC, 0o600)
+    try:
+        view = data
+        while view:
+            view = view[posix.write(fd, view):]
+    finally:
+        posix.close(fd)
+    posix.replace(tmp, path)
+
+
+def _package_files(key):
+    """[(key, bytes)] of every file under the virtual directory `key`, in key
+    order: data files, module sources (none when only bytecode was packed),
+    packed .so files."""
+    out = []
+    for name, is_dir in sorted(list_key(key).items()):
+        sub = key + '/' + name
+        if is_dir:
+            out += _package_files(sub)
+            continue
+        data = read_key(sub)
+        if data is None or (not data and _source_key_to_module(sub) is not None):
+            continue
+        out.append((sub, bytes(data)))
+    return out
+
+
+def _extract_package(top):
+    """Writes the package's whole tree to <cache>/pkgdata-<sha256>/<top>/, the
+    digest over every file's key and bytes, and checks every file of a tree
+    an earlier run left (rewriting one that differs); returns the directory
+    holding <top>/. Its modules still load from memory."""
+    import _sha256
+    what = f'data of package {top!r}'
+    files = _package_files(top)
+    digest = _sha256.sha256()
+    for key, data in files:
+        digest.update(b'%d %d ' % (len(key.encode('utf-8', 'surrogateescape')), len(data)))
+        digest.update(key.encode('utf-8', 'surrogateescape'))
+        digest.update(data)
+    root = _cache_root(what, top)
+    directory = f'{root}/pkgdata-{digest.hexdigest()}'
+    try:
+        _private_dir(root, what, top)
+        _make_dir(directory, 0o700)
+        made = set()
+        for key, data in files:
+            parent = (directory + '/' + key).rpartition('/')[0]
+            if parent not in made:
+                _make_dir(parent, 0o700)
+                made.add(parent)
+            _write_if_changed(directory + '/' + key, data)
+    except OSError as e:
+        raise ImportError(f'cannot extract embedded {what} to {directory}: '
+                          f'{e.strerror or e}', name=top) from None
+    return directory
 
 
 class OxrtImporter:
@@ -397,6 +475,11 @@ class OxrtImporter:
     # -- finder --
 
     def find_spec(self, fullname, path=None, target=None):
+        top = fullname.partition('.')[0]
+        if top in _EXTRACT_DATA and top not in _DATA_ROOTS:
+            flags = _oxrt.find(MODULE, top)
+            if flags is not None and flags & PACKAGE and not flags & NAMESPACE:
+                _DATA_ROOTS[top] = _extract_package(top)
         if fullname in _BUILTINS:
             # The path its .so would have (as the packed .so modules get):
             # code that reads __file__ or spec.origin finds a path under the

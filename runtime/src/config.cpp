@@ -87,6 +87,9 @@ Status validate(const InterpreterConfig &c) {
     return fail("terminfo is static but terminfoDirs is empty");
   if (c.fileAttribute != FileAttribute::Virtual && c.fileAttribute != FileAttribute::Unset)
     return fail("unknown __file__ policy " + std::to_string(int(c.fileAttribute)));
+  for (const std::string &p : c.extractPackageData)
+    if (p.empty() || p.find_first_of("./\\ \t\n") != std::string::npos)
+      return fail("extractPackageData: '" + p + "' is not a top-level package name");
   return {};
 }
 

@@ -288,6 +288,7 @@ Result<std::unique_ptr<MainInterpreter>> MainInterpreter::create(const Interpret
   state.argv = argv;
   state.multiprocessingStartMethod = c.multiprocessingStartMethod;
   state.writeModulesDirectory = c.writeModulesDirectory;
+  state.extractPackageData = c.extractPackageData;
 
   InterpreterOptions options;
   options.parseArgv = state.entry.kind == Entry::Python;

@@ -251,12 +251,22 @@ PyObject *settingsDict(const RuntimeState &s) {
     }
     if (!argvb) return nullptr;
   }
-  return Py_BuildValue("{sOsOsOsssNssss}", "memory_importer", s.memoryImporter ? Py_True : Py_False,
+  PyObject *extract = PyList_New(0);
+  for (const std::string &name : s.extractPackageData) {
+    PyObject *n = extract ? PyUnicode_FromStringAndSize(name.data(), Py_ssize_t(name.size())) : nullptr;
+    if (!n || PyList_Append(extract, n) < 0) Py_CLEAR(extract);
+    Py_XDECREF(n);
+  }
+  if (!extract) {
+    Py_DECREF(argvb);
+    return nullptr;
+  }
+  return Py_BuildValue("{sOsOsOsssNsssssN}", "memory_importer", s.memoryImporter ? Py_True : Py_False,
                        "filesystem_importer", s.filesystemImporter ? Py_True : Py_False,
                        "frozen", s.sysFrozen ? Py_True : Py_False, "file",
                        s.fileAttribute == FileAttribute::Unset ? "unset" : "virtual", "argvb",
                        argvb, "mp_start_method", s.multiprocessingStartMethod.c_str(),
-                       "modules_dir", s.writeModulesDirectory.c_str());
+                       "modules_dir", s.writeModulesDirectory.c_str(), "extract_data", extract);
 }
 
 } // namespace

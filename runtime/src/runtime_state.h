@@ -31,6 +31,7 @@ struct RuntimeState {
   std::vector<std::string> argv; // raw bytes, for sys.argvb
   std::string multiprocessingStartMethod;
   std::string writeModulesDirectory;
+  std::vector<std::string> extractPackageData;
 };
 
 RuntimeState &runtimeState();

@@ -61,6 +61,17 @@ TEST(Config, MisalignedResources) {
   EXPECT_NE(errorOf(c).find("8-byte boundary"), std::string::npos);
 }
 
+TEST(Config, ExtractPackageDataTakesTopLevelNames) {
+  InterpreterConfig c = valid();
+  c.extractPackageData = {"lxml", "bypath"};
+  EXPECT_TRUE(oxrt::validate(c).ok()) << errorOf(c);
+  for (const char *bad : {"", "lxml.isoschematron", "../x", "a b"}) {
+    c.extractPackageData = {bad};
+    EXPECT_EQ(errorOf(c), std::string("extractPackageData: '") + bad +
+                              "' is not a top-level package name");
+  }
+}
+
 TEST(Config, BadValuesAreNamed) {
   struct Case {
     void (*change)(InterpreterConfig &);

@@ -483,6 +483,42 @@ def tsv_field(value, what):
     return value
 
 
+# Files a package ships that are not read by path at run time: typing stubs
+# and markers, build inputs, licences.
+NOT_DATA = ('.pyi', '.typed', '.pxd', '.pyx', '.h', '.c', '.cc', '.cpp', '.hpp')
+
+
+def check_package_data(modules, files, stdlib_root, extract):
+    """--extract-data names collected packages; every other non-stdlib
+    package that ships data files and whose code uses __file__ gets a note
+    (it may open those files by path, which a virtual path cannot serve)."""
+    for name in extract:
+        m = modules.get(name)
+        if m is None or not m['flags'] & FLAG_PACKAGE or m['flags'] & FLAG_NAMESPACE:
+            raise CollectError(f'--package-data=extract:{name}: no package {name} in the binary '
+                               f'(it names a top-level package the link embeds)')
+    data = {}
+    for key, path in files.items():
+        top = key.partition('/')[0]
+        if ('/' in key and not path.startswith(stdlib_root + '/') and top in modules
+                and not key.endswith(NOT_DATA) and '.dist-info/' not in key):
+            data[top] = data.get(top, 0) + 1
+    for top, count in sorted(data.items()):
+        if top in extract:
+            continue
+        uses_file = False
+        for name, m in modules.items():
+            if (name == top or name.startswith(top + '.')) and m.get('source'):
+                with open(m['source'], 'rb') as f:
+                    if b'__file__' in f.read():
+                        uses_file = True
+                        break
+        if uses_file:
+            note(f'note: package {top} ships {count} data file{"s" if count != 1 else ""} and its code '
+                 f'uses __file__: if it opens them by path, link with '
+                 f'--package-data=extract:{top}')
+
+
 def main(argv):
     roots = []
 
@@ -502,6 +538,9 @@ def main(argv):
                    help='one extension module packed as a shared library, under its full name')
     p.add_argument('--shdep', action='append', default=[], metavar='SONAME=PATH',
                    help='a shared library that --shlib modules need, under its soname')
+    p.add_argument('--extract-data', action='append', default=[], metavar='PACKAGE',
+                   help='a top-level package whose files the binary extracts on first import '
+                   '(oxcc link --package-data=extract:PACKAGE): it must be collected')
     p.add_argument('--no-source', action='store_true',
                    help='embed bytecode only, no .py source (tracebacks then show no source lines)')
     p.add_argument('--stdlib-auto', action='store_true',
@@ -629,6 +668,7 @@ def main(argv):
              f'stdlib modules, dropped {len(dropped)}; kept {len(shlibs)} extension modules, '
              f'dropped {len(dropped_shlibs)}')
     add_namespace_packages(modules)
+    check_package_data(modules, files, stdlib_root, args.extract_data)
 
     lines = []
     for name in sorted(modules):

@@ -186,6 +186,14 @@ struct InterpreterConfig {
   SharedModulePolicy sharedModulePolicy = SharedModulePolicy::Memory;
   std::map<std::string, SharedModulePolicy> sharedModulePolicies;
 
+  // Packages (top-level names) whose files code opens by path, from
+  // __file__: on first import their whole tree (data files, sources,
+  // packed .so) is written to a private, content-addressed directory in
+  // the extraction cache, verified on each later use, and their modules'
+  // __file__, __path__ and spec.origin point there. The code still loads
+  // from memory. Each name must be a package in the resources.
+  std::vector<std::string> extractPackageData;
+
   Allocator allocator = Allocator::Default;
   AllocatorDomains allocatorDomains;
 
