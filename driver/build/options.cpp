@@ -11,6 +11,7 @@ const char *kBuildUsage =
     "                  [--entry NAME | --entries all | -m MODULE[:FUNC] | --script FILE]\n"
     "                  [--target TRIPLE] [--python DIST] [--build-dir DIR] [-v]\n"
     "                  [link options: --stdlib=..., --shared-modules=..., --pure DIR,\n"
+    "                   --allocator=..., --debug-info=..., --py-source=..., --package-data=...,\n"
     "                   --site-packages DIR, --venv DIR, --package NAME,\n"
     "                   --allow-shared-deps, --plugin PATH.so, -j N]\n"
     "  Builds the project and everything it requires into wheels with pip, compiling\n"
@@ -27,7 +28,9 @@ bool parseBuildOptions(const std::vector<std::string> &args, BuildOptions &o, st
   // The link's options that `oxcc build` passes on: with a value, or alone.
   static const char *const kLinkWithValue[] = {"--pure", "--plugin", "-j", "--site-packages",
                                                "--venv", "--package"};
-  static const char *const kLinkPrefixed[] = {"--stdlib=", "--shared-modules=", "--plugin="};
+  static const char *const kLinkPrefixed[] = {"--stdlib=",     "--shared-modules=", "--plugin=",
+                                              "--allocator=",  "--debug-info=",     "--py-source=",
+                                              "--package-data="};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     auto value = [&](const char *name, std::string &out) {
