@@ -39,9 +39,13 @@ _PREFIX = ROOT + '/'
 # The file name suffix of an extension module: '.cpython-311-x86_64-linux-gnu.so'.
 EXT_SUFFIX = _imp.extension_suffixes()[0]
 
-# Dotted built-ins the executable links (top-level ones are BuiltinImporter's),
-# and their parents: a parent that no resource provides is a namespace package.
+# Dotted built-ins the executable links, and their parents: a parent that no
+# resource provides is a namespace package.
 _BUILTINS = frozenset(n for n in _oxrt.builtin_names() if '.' in n)
+# Top-level ones (an app's _cffi_backend, _brotli): BuiltinImporter would
+# find them first and give them no __file__; _TopBuiltinFinder, ahead of it,
+# gives them the path their .so would have, as the dotted ones get.
+_TOP_BUILTINS = frozenset(n for n in _oxrt.builtin_names() if '.' not in n)
 _BUILTIN_PARENTS = frozenset(n.rsplit('.', i)[0]
                              for n in _BUILTINS for i in range(1, n.count('.') + 1))
 
@@ -481,16 +485,7 @@ class OxrtImporter:
             if flags is not None and flags & PACKAGE and not flags & NAMESPACE:
                 _DATA_ROOTS[top] = _extract_package(top)
         if fullname in _BUILTINS:
-            # The path its .so would have (as the packed .so modules get):
-            # code that reads __file__ or spec.origin finds a path under the
-            # executable, where the package's other modules are; opening it
-            # fails (ENOTDIR: the executable is a file). It is still a
-            # built-in: sys.builtin_module_names lists it.
-            spec = _ModuleSpec(fullname, _BuiltinLoader, origin=shlib_path(fullname))
-            spec.has_location = _HAS_LOCATION
-            if fullname in _BUILTIN_PARENTS or _oxrt.has_prefix(MODULE, fullname + '.'):
-                spec.submodule_search_locations = [package_dir(fullname)]
-            return spec
+            return _builtin_spec(fullname)
         # An extension module wins over a .py of the same name, as in a
         # directory on sys.path (FileFinder tries extension suffixes first).
         if _oxrt.find(SHLIB, fullname) is not None:
@@ -653,6 +648,36 @@ def _path_hook(path):
     return OxrtPathFinder(path)
 
 
+def _builtin_spec(fullname):
+    """A built-in extension the executable links, with the path its .so
+    would have (as the packed .so modules get): code that reads __file__ or
+    spec.origin finds a path under the executable, where the package's other
+    modules are; opening it fails (ENOTDIR: the executable is a file). It is
+    still a built-in: sys.builtin_module_names lists it."""
+    spec = _ModuleSpec(fullname, _BuiltinLoader, origin=shlib_path(fullname))
+    spec.has_location = _HAS_LOCATION
+    if fullname in _BUILTIN_PARENTS or _oxrt.has_prefix(MODULE, fullname + '.'):
+        spec.submodule_search_locations = [package_dir(fullname)]
+    return spec
+
+
+class _TopBuiltinFinder:
+    """First on sys.meta_path: the app's top-level built-ins only."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        return _builtin_spec(fullname) if fullname in _TOP_BUILTINS else None
+
+    @staticmethod
+    def invalidate_caches():
+        pass
+
+
+def _install_top_builtin_finder():
+    if _TOP_BUILTINS and _TopBuiltinFinder not in sys.meta_path:
+        sys.meta_path.insert(0, _TopBuiltinFinder)
+
+
 _importer = OxrtImporter()
 
 
@@ -660,6 +685,7 @@ def install_core():
     """Before main initialisation: encodings is imported during it, and nothing
     of the standard library is on the filesystem."""
     sys.meta_path.insert(_meta_path_index(), _importer)
+    _install_top_builtin_finder()
     # PathFinder asks sys.path_importer_cache before any path hook, so the
     # root never reaches zipimport (which would read the whole executable
     # looking for a zip directory).
@@ -686,6 +712,7 @@ def install_main():
     # PathFinder was appended during main initialisation; keep it last.
     sys.meta_path.remove(_importer)
     sys.meta_path.insert(_meta_path_index(), _importer)
+    _install_top_builtin_finder()
     # The C traceback printer reads source lines from real files only; the
     # traceback module goes through linecache and loader.get_source().
     if SETTINGS['memory_importer']:

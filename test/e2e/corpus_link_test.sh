@@ -174,7 +174,7 @@ for m in sys.argv[1:]:
     origin = importlib.import_module(m).__spec__.origin
     if m not in sys.builtin_module_names:
         bad.append(f"{m}: origin {origin!r}, not a built-in")
-    elif "." in m and not origin.startswith(exe + "/"):
+    elif not (origin or "").startswith(exe + "/"):  # top-level ones too (_brotli)
         bad.append(f"{m}: origin {origin!r} is not under {exe}/")
 for p in ["markupsafe", "brotli", "cytoolz", "cytoolz.curried", "toolz", "pytest", "_pytest"]:
     f = getattr(importlib.import_module(p), "__file__", None)
