@@ -35,12 +35,15 @@ allocator() { "$app" -c 'import _oxrt; print(_oxrt.process_allocator())'; }
 has_sections() { # has_sections FILE: its symbol table and DWARF sections, by name
   readelf -SW "$1" 2>/dev/null | grep -oE '\.(symtab|debug_info|debug_line)\b' | sort -u | tr '\n' ' '
 }
-# Whether gdb's backtrace of faulthandler's own crash names that static C
-# function (glibc) or its source line (the static musl binary: gdb unwinds
-# musl's raise() less well, but the frame is found).
+# Whether gdb gives a symbolised backtrace from inside libpython: stopped
+# at faulthandler's crash function (a static C function), its caller named
+# too. (Not the crash itself: gdb cannot unwind through musl's raise(),
+# which has no unwind tables.)
 crash_frame() {
-  if gdb -nx -batch -ex run -ex bt --args "$app" -c 'import faulthandler; faulthandler._sigsegv()' 2>&1 |
-     grep -qE 'in faulthandler_sigsegv \(\)|faulthandler\.c:[0-9]+'; then
+  local bt
+  bt=$(gdb -nx -batch -ex 'break faulthandler_sigsegv' -ex run -ex bt \
+         --args "$app" -c 'import faulthandler; faulthandler._sigsegv()' 2>&1) || true
+  if [[ $bt == *'#0 '*'faulthandler_sigsegv'* && $bt == *'#1 '*' in cfunction_call'* ]]; then
     echo named
   else
     echo unnamed
@@ -58,7 +61,7 @@ check_that "APP.debug holds them" \
 check_that "APP's .gnu_debuglink names APP.debug" \
   "readelf -p .gnu_debuglink '$app' | grep -qw app.debug"
 if command -v gdb > /dev/null; then
-  check_that "gdb symbolises a crash through APP.debug" "[[ \$(crash_frame) == named ]]"
+  check_that "gdb gives a symbolised backtrace through APP.debug" "[[ \$(crash_frame) == named ]]"
   mv "$app.debug" "$t/moved.debug"
   check_that "and cannot without it" "[[ \$(crash_frame) == unnamed ]]"
   mv "$t/moved.debug" "$app.debug"
