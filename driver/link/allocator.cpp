@@ -13,8 +13,8 @@ namespace oxcc {
 bool decideAllocator(LinkPlan &plan, std::string &error) {
   const LinkOptions &o = plan.options;
   if (o.emit == Emit::Libpython || o.explain) return true;
-  bool musl = plan.python.target.find("-musl") != std::string::npos;
-  if (o.allocator == ProcessAllocator::System || (o.allocator == ProcessAllocator::Auto && !musl))
+  if (o.allocator == ProcessAllocator::System ||
+      (o.allocator == ProcessAllocator::Auto && !plan.python.musl()))
     return true;
 
   std::string main = plan.tools.prefix + "/share/oxcc/pybuild/main.py";

@@ -59,10 +59,6 @@ std::string kindWord(LibKind k) {
   return "missing";
 }
 
-// The binary's C library decides (a record from an older oxcc may have no
-// target): a static musl binary cannot load a .so.
-bool muslTarget(const LinkPlan &plan) { return plan.python.target.find("musl") != std::string::npos; }
-
 // The refusal of a library that exists only as a shared object: every
 // directory searched and the fixes.
 void sharedOnlyLibrary(const LinkPlan &plan, const PlannedExtension &e, const LibraryResolution &r,
@@ -71,7 +67,7 @@ void sharedOnlyLibrary(const LinkPlan &plan, const PlannedExtension &e, const Li
   std::string p = "module " + e.record.module + " links -l" + via(r) + ", which exists only as "
                   "a shared library (" + r.path + "); no lib" + name + ".a in:";
   for (const auto &d : r.searched) p += "\n    " + d;
-  p += muslTarget(plan)
+  p += plan.python.musl()
            ? "\n  fix: install or build a static lib" + name + ".a for the target (a static "
              "musl binary cannot load shared libraries)"
            : "\n  fix: install the -dev package that ships lib" + name + ".a (e.g. apt-get "
@@ -212,7 +208,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
   plan.libraries.clear();
   plan.libraryDirs.clear();
   // A musl target's archives are not described by the host's .pc or .so files.
-  bool hostLibraries = !muslTarget(plan);
+  bool hostLibraries = !plan.python.musl();
   StaticDeps staticDeps;
   for (auto &e : plan.extensions) {
     e.libraries.clear();
@@ -268,7 +264,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         if (!r.neededBy.empty()) break;
         if (r.kind == LibKind::Missing) {
           missingLibrary(e, r, problems);
-        } else if (plan.options.allowSharedDeps && !muslTarget(plan)) {
+        } else if (plan.options.allowSharedDeps && !plan.python.musl()) {
           // The extension stays a .so, packed with the library (and what
           // that needs), all loaded from memory: shared_deps.h.
           e.keptShared = true;

@@ -71,6 +71,34 @@ template <size_t N> int oneOf(const std::string &v, const char *const (&names)[N
   return -1;
 }
 
+// --package-data: memory (the default: nothing extracted), or
+// extract:NAME[,NAME...], each a top-level package name, kept once.
+bool parsePackageData(const std::string &v, std::vector<std::string> &names, std::string &error) {
+  if (v == "memory") {
+    names.clear();
+    return true;
+  }
+  if (v.rfind("extract:", 0) != 0 || v.size() == 8) {
+    error = "--package-data is memory (the default) or extract:NAME[,NAME...]";
+    return false;
+  }
+  for (size_t start = 8; start <= v.size();) {
+    size_t comma = std::min(v.find(',', start), v.size());
+    std::string name = v.substr(start, comma - start);
+    bool identifier = !name.empty() && !std::isdigit((unsigned char)name[0]) &&
+                      std::all_of(name.begin(), name.end(), [](char c) {
+                        return std::isalnum((unsigned char)c) || c == '_';
+                      });
+    if (!identifier) {
+      error = "--package-data=extract: '" + name + "' is not a top-level package name";
+      return false;
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    start = comma + 1;
+  }
+  return true;
+}
+
 } // namespace
 
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
@@ -91,29 +119,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     } else if (value("--wheel", v)) {
       o.wheels.push_back(absolutePath(v));
     } else if (value("--package-data", v)) {
-      // memory (the default: nothing extracted), or extract:NAME[,NAME...].
-      if (v == "memory") {
-        o.extractPackageData.clear();
-      } else if (v.rfind("extract:", 0) == 0 && v.size() > 8) {
-        size_t start = 8;
-        while (start <= v.size()) {
-          size_t comma = std::min(v.find(',', start), v.size());
-          std::string name = v.substr(start, comma - start);
-          if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
-                return std::isalnum((unsigned char)c) || c == '_';
-              }) || std::isdigit((unsigned char)name[0])) {
-            error = "--package-data=extract: '" + name + "' is not a top-level package name";
-            return false;
-          }
-          if (std::find(o.extractPackageData.begin(), o.extractPackageData.end(), name) ==
-              o.extractPackageData.end())
-            o.extractPackageData.push_back(name);
-          start = comma + 1;
-        }
-      } else {
-        error = "--package-data is memory (the default) or extract:NAME[,NAME...]";
-        return false;
-      }
+      if (!parsePackageData(v, o.extractPackageData, error)) return false;
     } else if (value("--plugin", v)) {
       o.plugins.push_back(absolutePath(v));
     } else if (value("--module", v)) {
@@ -176,9 +182,10 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   static const char *const kShared[] = {"memory", "extract", "filesystem"};
   static const char *const kAllocator[] = {"auto", "mimalloc", "system"};
   static const char *const kDebugInfo[] = {"separate", "keep", "none"};
+  static const char *const kPySource[] = {"embed", "none"};
   int emitIndex = oneOf(emit, kEmit), stdlibIndex = oneOf(stdlib, kStdlib),
       sharedIndex = oneOf(sharedModules, kShared), allocatorIndex = oneOf(allocator, kAllocator),
-      debugIndex = oneOf(debugInfo, kDebugInfo);
+      debugIndex = oneOf(debugInfo, kDebugInfo), pySourceIndex = oneOf(pySource, kPySource);
   o.allocator = ProcessAllocator(std::max(allocatorIndex, 0));
   o.debugInfo = DebugInfo(std::max(debugIndex, 0));
   o.emit = Emit(std::max(emitIndex, 0));
@@ -207,7 +214,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     error = "--allocator is auto, mimalloc or system";
   else if (debugIndex < 0)
     error = "--debug-info is separate, keep or none";
-  else if (pySource != "embed" && pySource != "none")
+  else if (pySourceIndex < 0)
     error = "--py-source is embed or none";
   else if (o.explain && o.explainSize)
     error = "--explain=libs links nothing and --explain=size needs the link: choose one";
@@ -223,7 +230,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     error = "--python " + o.python + ": unknown distribution; use debian, a target triple "
             "(x86_64-linux-musl) or a distribution's directory";
   if (!error.empty()) return false;
-  o.embedSource = pySource == "embed";
+  o.embedSource = pySourceIndex == 0;
   o.output = absolutePath(o.output);
   if (o.buildDir.empty()) o.buildDir = o.output + ".oxcc-build";
   o.buildDir = absolutePath(o.buildDir);

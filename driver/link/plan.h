@@ -41,6 +41,9 @@ struct Distribution {
   std::vector<DistributionModule> extensionModules; // from source: left as .so
   std::string cc, cxx;                // the target's compilers
   bool fromSource = false;            // liboxrt is compiled for it by the link
+
+  // A static musl binary: it cannot load a .so, and its malloc is slow.
+  bool musl() const { return target.find("musl") != std::string::npos; }
 };
 
 // Where oxcc's own parts are, relative to the installed oxcc-tools.

@@ -479,11 +479,12 @@ class OxrtImporter:
     # -- finder --
 
     def find_spec(self, fullname, path=None, target=None):
-        top = fullname.partition('.')[0]
-        if top in _EXTRACT_DATA and top not in _DATA_ROOTS:
-            flags = _oxrt.find(MODULE, top)
-            if flags is not None and flags & PACKAGE and not flags & NAMESPACE:
-                _DATA_ROOTS[top] = _extract_package(top)
+        if _EXTRACT_DATA:  # every import passes here: nothing to do unless asked
+            top = fullname.partition('.')[0]
+            if top in _EXTRACT_DATA and top not in _DATA_ROOTS:
+                flags = _oxrt.find(MODULE, top)
+                if flags is not None and flags & PACKAGE and not flags & NAMESPACE:
+                    _DATA_ROOTS[top] = _extract_package(top)
         if fullname in _BUILTINS:
             return _builtin_spec(fullname)
         # An extension module wins over a .py of the same name, as in a
