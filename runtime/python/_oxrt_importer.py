@@ -428,6 +428,9 @@ def _package_files(key):
     packed .so files."""
     out = []
     for name, is_dir in sorted(list_key(key).items()):
+        if name in ('', '.', '..'):  # a path that would leave the package's directory
+            raise ImportError(f'cannot extract embedded data of package '
+                              f'{key.partition("/")[0]!r}: bad name {key + "/" + name!r}')
         sub = key + '/' + name
         if is_dir:
             out += _package_files(sub)
