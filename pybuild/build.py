@@ -151,9 +151,12 @@ def build_deps(b):
 
 def library_prefix(root, target, recipe, src):
     """Where a library's build is cached: keyed by everything it is built from."""
-    key = hashlib.sha256(json.dumps(
-        [BUILDER_VERSION, recipe["recipe"], target.name, target.cc_identity,
-         src.sha256]).encode()).hexdigest()
+    inputs = [BUILDER_VERSION, recipe["recipe"], target.name, target.cc_identity, src.sha256]
+    # Built against the host's -dev packages (glibc only): their versions
+    # too. Recipes without any keep the key they always had.
+    if recipe.get("system") and not target.musl:
+        inputs.append(sorted(_dpkg_versions(recipe["system"]).items()))
+    key = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
     return os.path.join(root, "deps", f"{target.name}-{recipe['package']}-"
                         f"{src.upstream}-{key[:12]}")
 
@@ -175,6 +178,12 @@ def build_library(root, work, target, recipe, src, jobs, say, log_for, times):
         recipe["build"](tree, tmp_prefix, target, jobs, log)
     finally:
         log.close()
+    # A build that "succeeded" without its outputs is not cached as done.
+    missing = [f for f in recipe.get("files", [])
+               if not os.path.isfile(os.path.join(tmp_prefix, f))]
+    if missing:
+        raise PybuildError(f"{label}: the build made no {', '.join(missing)} "
+                           f"(see {log.path})")
     # Configure scripts bake the prefix into .pc/.la files only; the
     # archives and headers do not care that it moves.
     os.makedirs(os.path.dirname(prefix), exist_ok=True)
@@ -183,11 +192,14 @@ def build_library(root, work, target, recipe, src, jobs, say, log_for, times):
     return prefix
 
 
-def system_lib_versions():
-    pkgs = sorted(set(SYSTEM_LIBS.values()))
+def _dpkg_versions(pkgs):
     r = subprocess.run(["dpkg-query", "-W", "-f", "${Package} ${Version}\\n", *pkgs],
                        capture_output=True, text=True)
     return dict(line.split(" ", 1) for line in r.stdout.splitlines() if " " in line)
+
+
+def system_lib_versions():
+    return _dpkg_versions(sorted(set(SYSTEM_LIBS.values())))
 
 
 def check_system_libs(b):
@@ -380,6 +392,13 @@ def link_library(opts):
     adds (not one CPython links: the distributions do not change), built
     from its Debian source package for the target and cached like CPython's
     libraries. Returns its prefix."""
+    if opts.list:
+        # For `oxcc link`, which builds a recipe's archives when the target
+        # has none: NAME, then the -l names it provides.
+        return "\n".join(f"{name}\t{','.join(r['libs'])}"
+                         for name, r in sorted(deps_mod.LINK_RECIPES.items()))
+    if not opts.name or not opts.target:
+        raise UsageError("lib: NAME and --target are required (or --list)")
     recipe = deps_mod.LINK_RECIPES.get(opts.name)
     if recipe is None:
         raise UsageError(f"no recipe for library '{opts.name}' (known: "

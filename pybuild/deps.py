@@ -109,6 +109,27 @@ def build_mimalloc(src, prefix, target, jobs, log):
     _install(prefix, {"lib": [obj], "include": [os.path.join(src, "include", "mimalloc.h")]})
 
 
+# libxslt and libexslt as static PIC archives, against the target's libxml2
+# (the host's -dev package on glibc, found by pkg-config). Left out: the
+# EXSLT crypto functions (they would need libgcrypt), plug-ins (dlopen),
+# the debugger and the Python bindings. Only the two libraries, their
+# headers and .pc files are installed: the .pc files tell `oxcc link` what
+# each archive needs (libexslt: libxslt, libxml2; libxslt: libxml2, libm).
+def build_libxslt(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--without-python", "--without-crypto", "--without-plugins",
+             "--without-debugger"], cwd=src, env=env)
+    for sub in ("libxslt", "libexslt"):
+        log.run(["make", f"-j{jobs}", "-C", sub], cwd=src, env=env)
+        log.run(["make", "-C", sub, "install"], cwd=src, env=env)
+    _install(prefix, {"lib/pkgconfig": [os.path.join(src, "libxslt.pc"),
+                                        os.path.join(src, "libexslt.pc")]})
+    # Libtool's .la files name the temporary prefix; nothing here reads them.
+    for f in ("libxslt.la", "libexslt.la"):
+        os.remove(os.path.join(prefix, "lib", f))
+
+
 def _install(prefix, files):
     for sub, paths in files.items():
         os.makedirs(os.path.join(prefix, sub), exist_ok=True)
@@ -129,7 +150,15 @@ RECIPES = [
 
 
 # Libraries an application's link adds (`oxcc python lib NAME`), by name.
+# `libs`: the -l names whose archives the recipe installs in lib/ (`oxcc
+# link` builds the recipe when an extension links one of them and the
+# target has no archive of it); `files`: what must exist after the build;
+# `system`: Debian -dev packages of the host it is built against on glibc
+# (their versions are part of the cache key).
 LINK_RECIPES = {
     "mimalloc": {"package": "mimalloc", "recipe": "1", "build": build_mimalloc,
-                 "files": ["lib/mimalloc.o"]},
+                 "libs": [], "files": ["lib/mimalloc.o"]},
+    "libxslt": {"package": "libxslt", "recipe": "1", "build": build_libxslt,
+                "libs": ["xslt", "exslt"], "files": ["lib/libxslt.a", "lib/libexslt.a"],
+                "system": ["libxml2-dev"]},
 }

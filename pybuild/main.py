@@ -12,11 +12,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import PybuildError, UsageError  # noqa: E402
 import build  # noqa: E402
+import deps as deps_mod  # noqa: E402
 import listing  # noqa: E402
 import targets  # noqa: E402
 
 USAGE = """usage: oxcc python build --target TARGET [options]
        oxcc python lib NAME --target TARGET
+       oxcc python lib --list
        oxcc python list
        oxcc python build --help
 """
@@ -65,11 +67,16 @@ def parse_lib_args(argv):
         prog="oxcc python lib",
         description="Build a library an application's link adds (not one CPython "
         "links) from its Debian source package with the target compiler, cached by "
-        "its inputs; `oxcc link --allocator=mimalloc` calls it. Progress goes to "
+        "its inputs; `oxcc link` calls it for --allocator=mimalloc and for a -l "
+        "library the target has no static archive of. Progress goes to "
         "stderr; the library's prefix (include/, lib/) is the last stdout line.",
         epilog="Cache: ${OXCC_CACHE:-${XDG_CACHE_HOME:-~/.cache}/oxcc}/python/deps.")
-    p.add_argument("name", metavar="NAME", help="the library: mimalloc")
-    p.add_argument("--target", required=True, metavar="TARGET",
+    p.add_argument("name", metavar="NAME", nargs="?",
+                   help="the library: " + ", ".join(sorted(deps_mod.LINK_RECIPES)))
+    p.add_argument("--list", action="store_true",
+                   help="print each library NAME and the -l names it provides, "
+                   "tab-separated, and exit")
+    p.add_argument("--target", metavar="TARGET",
                    help="one of: " + ", ".join(targets.TARGETS))
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                    help="parallel make jobs (default: the number of CPUs)")

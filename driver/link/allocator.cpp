@@ -5,7 +5,7 @@
 // that defines malloc, free and the rest. The final link puts that object
 // before the C library: every allocation of the process is mimalloc's.
 #include "base/fs.h"
-#include "base/process.h"
+#include "link/lib_recipes.h"
 #include "link/passes.h"
 
 namespace oxcc {
@@ -17,22 +17,15 @@ bool decideAllocator(LinkPlan &plan, std::string &error) {
       (o.allocator == ProcessAllocator::Auto && !plan.python.musl()))
     return true;
 
-  std::string main = plan.tools.prefix + "/share/oxcc/pybuild/main.py";
-  Command cmd{plan.tools.python,
-              {plan.tools.python, main, "lib", "mimalloc", "--target", plan.python.target}};
-  std::string out;
   std::string fix = o.allocator == ProcessAllocator::Auto
                         ? " (or link with --allocator=system)"
                         : " (or choose --allocator=system)";
-  if (!captureOutput(cmd, out)) {
-    error = "--allocator=mimalloc: `oxcc python lib mimalloc --target " + plan.python.target +
-            "` failed (see above); it fetches Debian's mimalloc source package, which needs a "
-            "deb-src entry (utils/bootstrap adds one)" + fix;
+  std::string prefix;
+  LibraryRecipes recipes(plan.tools, plan.python.target);
+  if (!recipes.prefix("mimalloc", fix, prefix, error)) {
+    error = "--allocator=mimalloc: " + error;
     return false;
   }
-  // The prefix is the last line of its output.
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  std::string prefix = out.substr(out.rfind('\n') + 1);
   plan.allocatorObject = prefix + "/lib/mimalloc.o";
   if (!isRegularFile(plan.allocatorObject)) {
     error = "--allocator=mimalloc: " + plan.allocatorObject + " is missing after `oxcc python lib "

@@ -1,6 +1,7 @@
 #include "libdeps.h"
 
 #include "base/fs.h"
+#include "link/lib_recipes.h"
 #include "link/plan.h"
 #include "base/process.h"
 #include "link/shared_deps.h"
@@ -130,6 +131,62 @@ void shareCommonArchives(LinkPlan &plan) {
   }
 }
 
+// An extension kept as a shared object (--allow-shared-deps) links its
+// whole dependency chain as shared objects, as a normal install does: a
+// system archive goes into a .so only when the library has no .so (Debian's
+// archives are not position-independent: libxml2.a cannot be linked into
+// a shared object), and what archives needed goes with them (the shared
+// libraries' DT_NEEDED bring their own, shared_deps.h). Archives stored
+// from the package's build stay: they were linked into its .so before.
+void keepChainShared(PlannedExtension &e) {
+  std::vector<LibraryResolution> kept;
+  e.libraryArchives.clear();
+  for (auto &r : e.libraries) {
+    if (!r.neededBy.empty()) continue;
+    if (r.kind == LibKind::Archive && !r.captured) {
+      for (const auto &d : r.searched)
+        if (fileExists(d + "/lib" + r.name + ".so")) {
+          r.kind = LibKind::Shared;
+          r.path = d + "/lib" + r.name + ".so";
+          r.needs.clear();
+          r.needsFrom.clear();
+          break;
+        }
+    }
+    if (r.kind == LibKind::Archive) e.libraryArchives.push_back(r.path);
+    kept.push_back(std::move(r));
+  }
+  e.libraries = std::move(kept);
+}
+
+// R has no archive on the system: if a recipe builds lib<name>.a, R
+// becomes that archive (built now, or cached). False when the recipe
+// failed: the problem is recorded and R dropped.
+bool fromRecipe(const LinkPlan &plan, LibraryRecipes &recipes, const PlannedExtension &e,
+                LibraryResolution &r, std::vector<std::string> &problems) {
+  std::string recipe = recipes.recipeFor(r.name);
+  if (recipe.empty()) return true;
+  std::string prefix, error;
+  std::string fix = plan.python.musl() ? "" : "; or install a static lib" + r.name + ".a, or pass "
+                                              "--allow-shared-deps";
+  if (!recipes.prefix(recipe, fix, prefix, error)) {
+    problems.push_back("module " + e.record.module + " links -l" + via(r) + ", which has no static "
+                       "archive here, and building it failed: " + error);
+    return false;
+  }
+  std::string archive = prefix + "/lib/lib" + r.name + ".a";
+  if (!isRegularFile(archive)) {
+    problems.push_back("module " + e.record.module + " links -l" + via(r) + ": recipe " + recipe +
+                       " built " + prefix + " without lib" + r.name + ".a; remove that directory "
+                       "to build it again");
+    return false;
+  }
+  r.kind = LibKind::Archive;
+  r.path = archive;
+  r.recipe = recipe;
+  return true;
+}
+
 } // namespace
 
 std::vector<std::string> systemLibraryDirs(const std::string &cc, const std::string &target) {
@@ -210,6 +267,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
   // A musl target's archives are not described by the host's .pc or .so files.
   bool hostLibraries = !plan.python.musl();
   StaticDeps staticDeps;
+  LibraryRecipes recipes(plan.tools, plan.python.target);
   for (auto &e : plan.extensions) {
     e.libraries.clear();
     e.libraryArchives.clear();
@@ -239,10 +297,23 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         r = resolveLibrary(name, e.record.libraryDirs, systemDirs);
       }
       r.neededBy = neededBy;
+      // No archive on the system: one oxcc builds from its Debian source
+      // package, if it has a recipe (a shared-only library on glibc stays
+      // shared when --allow-shared-deps asks for that).
+      bool keepShared = r.kind == LibKind::Shared && plan.options.allowSharedDeps && !plan.python.musl();
+      if ((r.kind == LibKind::Missing || r.kind == LibKind::Shared) && !keepShared)
+        if (!fromRecipe(plan, recipes, e, r, problems)) continue;
       switch (r.kind) {
       case LibKind::Archive:
         if (archivesSeen.insert(r.path).second) e.libraryArchives.push_back(r.path);
-        if (hostLibraries && !r.captured) {
+        if (!r.recipe.empty()) {
+          ArchiveNeeds needs = staticDeps.needsFromPrefix(name, dirName(r.path) + "/pkgconfig");
+          r.needsFrom = needs.from;
+          for (const auto &n : needs.names) {
+            r.needs.push_back(n);
+            if (queued.insert(n).second) work.push_back({n, name});
+          }
+        } else if (hostLibraries && !r.captured) {
           ArchiveNeeds needs = staticDeps.needs(name, r.path);
           r.needsFrom = needs.from;
           for (const auto &n : needs.names) {
@@ -275,6 +346,7 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
       }
       e.libraries.push_back(std::move(r));
     }
+    if (e.keptShared) keepChainShared(e);
   }
   shareCommonArchives(plan);
   bool anyShared = false;
@@ -310,6 +382,9 @@ std::string explainLibraryDeps(const LinkPlan &plan, int &problems) {
         s += " " + r.path + (r.captured ? " (stored from its build tree at the extension's link;"
                                           " linked into "
                                         : " (linked into ") + e.record.module + ")";
+      if (!r.recipe.empty())
+        s += " (no archive on the system: built from Debian source by `oxcc python lib " +
+             r.recipe + "`)";
       if (!r.neededBy.empty()) s += " [needed by -l" + r.neededBy + "]";
       if (!r.needs.empty()) {
         s += "; needs";

@@ -31,6 +31,7 @@ struct LibraryResolution {
   std::string neededBy;  // "" for the extension's own -l; else the -l whose archive needs it
   std::vector<std::string> needs; // an archive's own dependencies (static_deps.h)
   std::string needsFrom;          // where they were learnt
+  std::string recipe; // no archive on the system: built by this recipe (lib_recipes.h)
   int sharedBy = 0; // an archive several built-in extensions link: linked once, in the final link
 };
 

@@ -71,6 +71,46 @@ ArchiveNeeds StaticDeps::needs(const std::string &name, const std::string &archi
   return known_[key] = find(name, archive);
 }
 
+ArchiveNeeds StaticDeps::pkgConfigNeeds(const std::string &name, const std::string &package,
+                                        const std::string &withPath) {
+  ArchiveNeeds out;
+  std::string text, pc = findOnPath("pkg-config");
+  Command cmd{pc, {"pkg-config"}};
+  if (!withPath.empty()) {
+    // First in PKG_CONFIG_PATH (pkg-config's --with-path searches it after
+    // the user's PKG_CONFIG_PATH, where a host .pc of that name may be).
+    std::string path = withPath;
+    if (!environment().pkgConfigPath.empty()) path += ":" + environment().pkgConfigPath;
+    cmd = Command{"/usr/bin/env", {"env", "PKG_CONFIG_PATH=" + path, pc}};
+  }
+  for (const char *a : {"--static", "--libs-only-l"}) cmd.argv.push_back(a);
+  cmd.argv.push_back(package);
+  if (pc.empty() || !captureOutput(cmd, text)) return out;
+  std::stringstream words(text);
+  for (std::string w; words >> w;)
+    if (w.starts_with("-l") && w.size() > 2 && w.substr(2) != name &&
+        std::find(out.names.begin(), out.names.end(), w.substr(2)) == out.names.end())
+      out.names.push_back(w.substr(2));
+  out.from = "pkg-config " + package + " --static";
+  return out;
+}
+
+ArchiveNeeds StaticDeps::needsFromPrefix(const std::string &name, const std::string &pcDir) {
+  auto key = name + '\n' + pcDir;
+  if (auto it = known_.find(key); it != known_.end()) return it->second;
+  for (const auto &file : listDir(pcDir)) {
+    if (!file.ends_with(".pc")) continue;
+    std::string err;
+    auto text = readFile(pcDir + "/" + file, err);
+    if (text && ownLibrary(*text) == name) {
+      ArchiveNeeds out = pkgConfigNeeds(name, file.substr(0, file.size() - 3), pcDir);
+      if (!out.from.empty()) out.from += ", " + pcDir;
+      return known_[key] = out;
+    }
+  }
+  return known_[key] = ArchiveNeeds{};
+}
+
 ArchiveNeeds StaticDeps::find(const std::string &name, const std::string &archive) {
   ArchiveNeeds out;
   if (!indexed_) index();
@@ -79,15 +119,8 @@ ArchiveNeeds StaticDeps::find(const std::string &name, const std::string &archiv
       out.names.push_back(n);
   };
   if (auto it = packageOf_.find(name); it != packageOf_.end()) {
-    std::string text, pc = findOnPath("pkg-config");
-    if (!pc.empty() &&
-        captureOutput({pc, {"pkg-config", "--static", "--libs-only-l", it->second}}, text)) {
-      std::stringstream words(text);
-      for (std::string w; words >> w;)
-        if (w.starts_with("-l")) add(w.substr(2));
-      out.from = "pkg-config " + it->second + " --static";
-      return out;
-    }
+    out = pkgConfigNeeds(name, it->second, "");
+    if (!out.from.empty()) return out;
   }
   std::string so = dirName(archive) + "/lib" + name + ".so", err;
   auto bytes = readFile(realPath(so).empty() ? so : realPath(so), err);

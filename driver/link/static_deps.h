@@ -29,11 +29,19 @@ public:
   // NAME as in -lNAME; ARCHIVE the libNAME.a it resolved to.
   ArchiveNeeds needs(const std::string &name, const std::string &archive);
 
+  // An archive oxcc built from a recipe (lib_recipes.h): its own .pc files
+  // in PCDIR, searched before pkg-config's (a host libxslt.pc describes
+  // the host's shared build, not this one); what they require in turn
+  // (libxml-2.0) comes from pkg-config's own directories on glibc.
+  ArchiveNeeds needsFromPrefix(const std::string &name, const std::string &pcDir);
+
 private:
   bool indexed_ = false;
   std::map<std::string, std::string> packageOf_; // -l name -> .pc package
   std::map<std::string, ArchiveNeeds> known_;    // "name\narchive" -> answer
   void index();
+  ArchiveNeeds pkgConfigNeeds(const std::string &name, const std::string &package,
+                              const std::string &withPath);
   ArchiveNeeds find(const std::string &name, const std::string &archive);
 };
 
