@@ -68,9 +68,11 @@ void sharedOnlyLibrary(const LinkPlan &plan, const PlannedExtension &e, const Li
   std::string p = "module " + e.record.module + " links -l" + via(r) + ", which exists only as "
                   "a shared library (" + r.path + "); no lib" + name + ".a in:";
   for (const auto &d : r.searched) p += "\n    " + d;
+  p += "\n  oxcc has no recipe that builds lib" + name + ".a from a Debian source package "
+       "(`oxcc python lib --list` names those it has)";
   p += plan.python.musl()
-           ? "\n  fix: install or build a static lib" + name + ".a for the target (a static "
-             "musl binary cannot load shared libraries)"
+           ? "\n  fix: build a static lib" + name + ".a for the target and pass its directory "
+             "with -L at the extension's link (a static musl binary cannot load shared libraries)"
            : "\n  fix: install the -dev package that ships lib" + name + ".a (e.g. apt-get "
              "install lib" + name + "-dev), or pass --allow-shared-deps to pack lib" + name +
              ".so into the executable, loaded from memory (" + e.record.module +
@@ -96,8 +98,9 @@ void missingLibrary(const PlannedExtension &e, const LibraryResolution &r,
          "rebuild the package with this oxcc, which stores build-local archives when the "
          "extension links";
   else
-    p += "\n  fix: install the -dev package that ships lib" + name +
-         ".a (e.g. apt-get install lib" + name + "-dev)";
+    p += "\n  oxcc has no recipe that builds it from a Debian source package (`oxcc python "
+         "lib --list` names those it has)\n  fix: install the -dev package that ships lib" +
+         name + ".a (e.g. apt-get install lib" + name + "-dev)";
   problems.push_back(p);
 }
 

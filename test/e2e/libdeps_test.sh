@@ -227,8 +227,9 @@ if ws=$(small_wheel shonly_pkg shonly "$t/libs/so"); then
   elif grep -q "module shonly_pkg._ext links -lshonly, which exists only as a shared library" "$t/so-refused.log" &&
        grep -q "^ *$t/libs/so$" "$t/so-refused.log" && grep -q "^ */usr/lib/x86_64-linux-gnu$" "$t/so-refused.log" &&
        grep -q -- "--allow-shared-deps" "$t/so-refused.log" && grep -q "libshonly-dev" "$t/so-refused.log" &&
+       grep -q "oxcc has no recipe that builds libshonly.a" "$t/so-refused.log" &&
        [[ ! -e $t/app-so ]]; then
-    pass "shared-only -lshonly refused, naming every searched directory and the fixes"
+    pass "shared-only -lshonly refused, naming every searched directory, that no recipe builds it, and the fixes"
   else
     fail "shared-only library" "unexpected message" "$t/so-refused.log"
   fi
