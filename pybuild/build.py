@@ -149,9 +149,12 @@ def build_deps(b):
     return d
 
 
-def library_prefix(root, target, recipe, src):
+def library_prefix(root, target, recipe, src, deps=None):
     """Where a library's build is cached: keyed by everything it is built from."""
     inputs = [BUILDER_VERSION, recipe["recipe"], target.name, target.cc_identity, src.sha256]
+    # Built against other recipes' prefixes: their names hold their keys.
+    if deps:
+        inputs.append(sorted(os.path.basename(p) for p in deps.values()))
     # Built against the host's -dev packages (glibc only): their versions
     # too. Recipes without any keep the key they always had.
     if recipe.get("system") and not target.musl:
@@ -161,11 +164,12 @@ def library_prefix(root, target, recipe, src):
                         f"{src.upstream}-{key[:12]}")
 
 
-def build_library(root, work, target, recipe, src, jobs, say, log_for, times):
+def build_library(root, work, target, recipe, src, jobs, say, log_for, times, deps=None):
     """One library from its source package into its cached prefix (or the
-    cached one); returns the prefix."""
+    cached one); returns the prefix. `deps`: the prefixes of the recipes it
+    requires, by name, handed to its build function."""
     label = f"{recipe['package']} {src.upstream}"
-    prefix = library_prefix(root, target, recipe, src)
+    prefix = library_prefix(root, target, recipe, src, deps)
     if os.path.isdir(prefix):
         say(f"{label}: cached")
         return prefix
@@ -175,7 +179,10 @@ def build_library(root, work, target, recipe, src, jobs, say, log_for, times):
     tmp_prefix = os.path.join(work, "prefix-" + recipe["package"])
     try:
         tree = sources.extract(src, os.path.join(work, "src-" + recipe["package"]), log)
-        recipe["build"](tree, tmp_prefix, target, jobs, log)
+        if deps is None:
+            recipe["build"](tree, tmp_prefix, target, jobs, log)
+        else:
+            recipe["build"](tree, tmp_prefix, target, jobs, log, deps)
     finally:
         log.close()
     # A build that "succeeded" without its outputs is not cached as done.
@@ -184,12 +191,28 @@ def build_library(root, work, target, recipe, src, jobs, say, log_for, times):
     if missing:
         raise PybuildError(f"{label}: the build made no {', '.join(missing)} "
                            f"(see {log.path})")
-    # Configure scripts bake the prefix into .pc/.la files only; the
-    # archives and headers do not care that it moves.
+    # Configure scripts bake the prefix into .pc files and *-config
+    # scripts; the archives and headers do not care that it moves.
+    _relocate(tmp_prefix, prefix)
     os.makedirs(os.path.dirname(prefix), exist_ok=True)
     os.rename(tmp_prefix, prefix)
     times.append((recipe["package"], t.seconds()))
     return prefix
+
+
+def _relocate(tmp_prefix, prefix):
+    """Rewrites the build's temporary prefix to the final one in the files
+    other builds read: lib/pkgconfig/*.pc and bin/*-config."""
+    for sub, keep in (("lib/pkgconfig", lambda f: f.endswith(".pc")),
+                      ("bin", lambda f: f.endswith("-config"))):
+        d = os.path.join(tmp_prefix, sub)
+        for f in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            path = os.path.join(d, f)
+            if keep(f) and os.path.isfile(path) and not os.path.islink(path):
+                with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+                    text = fh.read()
+                with open(path, "w", encoding="utf-8", errors="surrogateescape") as fh:
+                    fh.write(text.replace(tmp_prefix, prefix))
 
 
 def _dpkg_versions(pkgs):
@@ -391,7 +414,8 @@ def link_library(opts):
     """`oxcc python lib NAME --target T`: a library an application's link
     adds (not one CPython links: the distributions do not change), built
     from its Debian source package for the target and cached like CPython's
-    libraries. Returns its prefix."""
+    libraries, after the recipes it requires. Returns its prefix, which is
+    also merged into the target prefix `oxcc run --target` presents."""
     if opts.list:
         # For `oxcc link`, which builds a recipe's archives when the target
         # has none: NAME, then the -l names it provides.
@@ -399,8 +423,7 @@ def link_library(opts):
                          for name, r in sorted(deps_mod.LINK_RECIPES.items()))
     if not opts.name or not opts.target:
         raise UsageError("lib: NAME and --target are required (or --list)")
-    recipe = deps_mod.LINK_RECIPES.get(opts.name)
-    if recipe is None:
+    if opts.name not in deps_mod.LINK_RECIPES:
         raise UsageError(f"no recipe for library '{opts.name}' (known: "
                          f"{', '.join(sorted(deps_mod.LINK_RECIPES))})")
     target = targets.resolve(opts.target, "source")
@@ -408,19 +431,77 @@ def link_library(opts):
     os.makedirs(root, exist_ok=True)
     with open(os.path.join(root, f".lock-{target.name}"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        src = sources.fetch(recipe["package"])
-        prefix = library_prefix(root, target, recipe, src)
-        if os.path.isdir(prefix):
-            return prefix
-        work = tempfile.mkdtemp(prefix=f".tmp-{target.name}-{opts.name}-", dir=root)
-        try:
-            times = []
-            build_library(root, work, target, recipe, src, opts.jobs,
-                          lambda what: progress(f"oxcc python lib: {what}"),
-                          lambda step: StepLog(os.path.join(root, "logs",
-                                                            f"{target.name}-{step}.log"), step),
-                          times)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        progress(f"oxcc python lib: {opts.name} built in {times[0][1]:.0f}s: {prefix}")
+        chain = []
+        prefix = _recipe_prefix(opts.name, target, root, opts.jobs, set(), chain)
+        # What it was built against too: a package's build that finds
+        # libxslt's headers needs libxml2's (and zlib's) beside them.
+        for p in chain:
+            merge_target_prefix(root, target, p)
         return prefix
+
+
+def _recipe(name):
+    """A link recipe by name, or one of CPython's libraries by package."""
+    if name in deps_mod.LINK_RECIPES:
+        return deps_mod.LINK_RECIPES[name]
+    for r in deps_mod.RECIPES:
+        if r["package"] == name:
+            return r
+    raise PybuildError(f"recipe requires unknown library '{name}'")
+
+
+def _recipe_prefix(name, target, root, jobs, seen, chain):
+    """NAME's prefix for the target, built (with what it requires) if not
+    cached; every prefix involved is appended to `chain`, requirements
+    first."""
+    if name in seen:
+        raise PybuildError(f"recipe '{name}' requires itself")
+    recipe = _recipe(name)
+    requires = recipe.get("requires", {}).get("musl" if target.musl else "gnu", [])
+    deps = {r: _recipe_prefix(r, target, root, jobs, seen | {name}, chain) for r in requires}
+    src = sources.fetch(recipe["package"])
+    prefix = library_prefix(root, target, recipe, src, deps or None)
+    chain.append(prefix)
+    if os.path.isdir(prefix):
+        return prefix
+    work = tempfile.mkdtemp(prefix=f".tmp-{target.name}-{name}-", dir=root)
+    try:
+        times = []
+        build_library(root, work, target, recipe, src, jobs,
+                      lambda what: progress(f"oxcc python lib: {what}"),
+                      lambda step: StepLog(os.path.join(root, "logs",
+                                                        f"{target.name}-{step}.log"), step),
+                      times, deps if requires else None)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    progress(f"oxcc python lib: {name} built in {times[0][1]:.0f}s: {prefix}")
+    return prefix
+
+
+def target_prefix(root, target_name):
+    """The directory `oxcc run --target T` puts first: bin/ (xml2-config,
+    xslt-config) on PATH, lib/pkgconfig/ as pkg-config's only directory,
+    include/ and lib/ beside; symbolic links into the recipes' prefixes."""
+    return os.path.join(root, "target", target_name)
+
+
+def merge_target_prefix(root, target, prefix):
+    """Links a recipe prefix's files (bin/, include/'s top entries, lib/'s archives,
+    lib/pkgconfig/) into the target prefix. A second recipe providing the
+    same name replaces the link: the newest build wins."""
+    top = target_prefix(root, target.name)
+    for sub in ("bin", "include", "lib", "lib/pkgconfig"):
+        d = os.path.join(prefix, sub)
+        if not os.path.isdir(d):
+            continue
+        os.makedirs(os.path.join(top, sub), exist_ok=True)
+        for f in sorted(os.listdir(d)):
+            src = os.path.join(d, f)
+            if sub == "lib" and not (f.endswith(".a") or f.endswith(".o")):
+                continue
+            if sub == "lib/pkgconfig" and not f.endswith(".pc"):
+                continue
+            link = os.path.join(top, sub, f)
+            tmp = f"{link}.tmp{os.getpid()}"
+            os.symlink(src, tmp)
+            os.replace(tmp, link)

@@ -109,20 +109,41 @@ def build_mimalloc(src, prefix, target, jobs, log):
     _install(prefix, {"lib": [obj], "include": [os.path.join(src, "include", "mimalloc.h")]})
 
 
+# libxml2 for a target with no system copy (musl): zlib and liblzma from
+# the prefixes CPython's own libraries are built into, iconv from the C
+# library, no ICU (Debian's glibc build has it: on musl, encodings that
+# neither iconv nor libxml2 itself knows are not available). No Python
+# bindings, no loadable modules. The library, its headers, libxml-2.0.pc and
+# xml2-config are installed: the last two are what packages ask.
+def build_libxml2(src, prefix, target, jobs, log, deps):
+    env = _env(target)
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--without-python", "--without-icu", "--without-modules",
+             f"--with-zlib={deps['zlib']}", f"--with-lzma={deps['xz-utils']}"], cwd=src, env=env)
+    log.run(["make", f"-j{jobs}", "libxml2.la"], cwd=src, env=env)
+    log.run(["make", "install-libLTLIBRARIES", "install-pkgconfigDATA", "install-binSCRIPTS"],
+            cwd=src, env=env)
+    log.run(["make", "-C", "include", "install"], cwd=src, env=env)
+    os.remove(os.path.join(prefix, "lib", "libxml2.la"))
+
+
 # libxslt and libexslt as static PIC archives, against the target's libxml2
 # (the host's -dev package on glibc, found by pkg-config). Left out: the
 # EXSLT crypto functions (they would need libgcrypt), plug-ins (dlopen),
 # the debugger and the Python bindings. Only the two libraries, their
-# headers and .pc files are installed: the .pc files tell `oxcc link` what
-# each archive needs (libexslt: libxslt, libxml2; libxslt: libxml2, libm).
-def build_libxslt(src, prefix, target, jobs, log):
+# headers, .pc files and xslt-config are installed: the .pc files tell
+# `oxcc link` what each archive needs (libexslt: libxslt, libxml2; libxslt:
+# libxml2, libm), and a package's build asks them or xslt-config.
+def build_libxslt(src, prefix, target, jobs, log, deps=None):
+    libxml = [f"--with-libxml-prefix={deps['libxml2']}"] if deps else []
     env = _env(target)
     log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
              "--with-pic", "--without-python", "--without-crypto", "--without-plugins",
-             "--without-debugger"], cwd=src, env=env)
+             "--without-debugger", *libxml], cwd=src, env=env)
     for sub in ("libxslt", "libexslt"):
         log.run(["make", f"-j{jobs}", "-C", sub], cwd=src, env=env)
         log.run(["make", "-C", sub, "install"], cwd=src, env=env)
+    log.run(["make", "install-binSCRIPTS"], cwd=src, env=env)  # xslt-config
     _install(prefix, {"lib/pkgconfig": [os.path.join(src, "libxslt.pc"),
                                         os.path.join(src, "libexslt.pc")]})
     # Libtool's .la files name the temporary prefix; nothing here reads them.
@@ -154,11 +175,16 @@ RECIPES = [
 # link` builds the recipe when an extension links one of them and the
 # target has no archive of it); `files`: what must exist after the build;
 # `system`: Debian -dev packages of the host it is built against on glibc
-# (their versions are part of the cache key).
+# (their versions are part of the cache key); `requires`: per C library
+# ("gnu", "musl"), the recipes (these, or CPython's by package) built
+# first, whose prefixes its build function gets.
 LINK_RECIPES = {
     "mimalloc": {"package": "mimalloc", "recipe": "1", "build": build_mimalloc,
                  "libs": [], "files": ["lib/mimalloc.o"]},
-    "libxslt": {"package": "libxslt", "recipe": "1", "build": build_libxslt,
-                "libs": ["xslt", "exslt"], "files": ["lib/libxslt.a", "lib/libexslt.a"],
-                "system": ["libxml2-dev"]},
+    "libxslt": {"package": "libxslt", "recipe": "2", "build": build_libxslt,
+                "libs": ["xslt", "exslt"], "files": ["lib/libxslt.a", "lib/libexslt.a", "bin/xslt-config"],
+                "system": ["libxml2-dev"], "requires": {"musl": ["libxml2"]}},
+    "libxml2": {"package": "libxml2", "recipe": "1", "build": build_libxml2,
+                "libs": ["xml2"], "files": ["lib/libxml2.a", "bin/xml2-config"],
+                "requires": {"gnu": ["zlib", "xz-utils"], "musl": ["zlib", "xz-utils"]}},
 }

@@ -98,6 +98,27 @@ bool buildEnv(const std::string &python, Vars &vars, std::string &hostIncludes,
   return true;
 }
 
+// The libraries built for the target (`oxcc python lib NAME --target T`
+// merges each into <cache>/python/target/T) are what a package's build
+// must find when it asks: their *-config scripts first on PATH, their .pc
+// files first for pkg-config. On musl they are pkg-config's only ones, even
+// when none is built: the host's .pc files describe glibc libraries, whose
+// flags must not reach a musl build.
+void targetLibraryEnv(const std::string &triple, Vars &vars) {
+  std::string prefix = distributionRoot() + "/target/" + triple;
+  bool musl = triple.find("musl") != std::string::npos;
+  if (isDirectory(prefix + "/bin"))
+    vars.push_back({"PATH", prefix + "/bin" + (environment().path ? ":" + *environment().path : "")});
+  if (musl) {
+    vars.push_back({"PKG_CONFIG_LIBDIR", prefix + "/lib/pkgconfig"});
+    vars.push_back({"PKG_CONFIG_PATH", ""});
+  } else if (isDirectory(prefix + "/lib/pkgconfig")) {
+    std::string path = prefix + "/lib/pkgconfig";
+    if (!environment().pkgConfigPath.empty()) path += ":" + environment().pkgConfigPath;
+    vars.push_back({"PKG_CONFIG_PATH", path});
+  }
+}
+
 // Takes "--target T" out of args (default: OXCC_TARGET), and for a target
 // adds what wrapper mode needs so that it reads no file per call: the
 // distribution's include dir and the host interpreter's (to be replaced).
@@ -126,6 +147,7 @@ bool targetEnv(Args &args, const std::string &hostIncludes, Vars &vars, std::str
   vars.push_back({"OXCC_TARGET", triple});
   vars.push_back({"OXCC_TARGET_INCLUDE", target.includeDir});
   vars.push_back({"OXCC_TARGET_HOST_INCLUDES", hostIncludes});
+  targetLibraryEnv(triple, vars);
   return true;
 }
 
