@@ -3,6 +3,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -416,16 +417,19 @@ def link_library(opts):
     from its Debian source package for the target and cached like CPython's
     libraries, after the recipes it requires. Returns its prefix, which is
     also merged into the target prefix `oxcc run --target` presents."""
+    # Every recipe: the application's libraries, and CPython's by their
+    # Debian package (zlib: a package's build may want its headers too).
+    recipes = dict(deps_mod.LINK_RECIPES)
+    recipes.update((r["package"], r) for r in deps_mod.RECIPES)
     if opts.list:
         # For `oxcc link`, which builds a recipe's archives when the target
         # has none: NAME, then the -l names it provides.
-        return "\n".join(f"{name}\t{','.join(r['libs'])}"
-                         for name, r in sorted(deps_mod.LINK_RECIPES.items()))
+        return "\n".join(f"{name}\t{','.join(r['libs'])}" for name, r in sorted(recipes.items()))
     if not opts.name or not opts.target:
         raise UsageError("lib: NAME and --target are required (or --list)")
-    if opts.name not in deps_mod.LINK_RECIPES:
+    if opts.name not in recipes:
         raise UsageError(f"no recipe for library '{opts.name}' (known: "
-                         f"{', '.join(sorted(deps_mod.LINK_RECIPES))})")
+                         f"{', '.join(sorted(recipes))})")
     target = targets.resolve(opts.target, "source")
     root = python_root()
     os.makedirs(root, exist_ok=True)
@@ -485,6 +489,10 @@ def target_prefix(root, target_name):
     return os.path.join(root, "target", target_name)
 
 
+# <root>/.tmp-<target>-XXXX/prefix-<package>: where build_library builds.
+_TMP_PREFIX = re.compile(r"/[^\s=]*/\.tmp-[^/\s]*/prefix-[^/\s]+")
+
+
 def merge_target_prefix(root, target, prefix):
     """Links a recipe prefix's files (bin/, include/'s top entries, lib/'s archives,
     lib/pkgconfig/) into the target prefix. A second recipe providing the
@@ -503,5 +511,14 @@ def merge_target_prefix(root, target, prefix):
                 continue
             link = os.path.join(top, sub, f)
             tmp = f"{link}.tmp{os.getpid()}"
-            os.symlink(src, tmp)
+            if sub == "lib/pkgconfig":
+                # A copy naming the prefix where the files are: prefixes
+                # cached before builds were relocated (CPython's zlib)
+                # still name the temporary prefix they were built in.
+                with open(src, encoding="utf-8", errors="surrogateescape") as fh:
+                    text = _TMP_PREFIX.sub(lambda m: prefix, fh.read())
+                with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as fh:
+                    fh.write(text)
+            else:
+                os.symlink(src, tmp)
             os.replace(tmp, link)

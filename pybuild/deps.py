@@ -151,6 +151,42 @@ def build_libxslt(src, prefix, target, jobs, log, deps=None):
         os.remove(os.path.join(prefix, "lib", f))
 
 
+# libjpeg-turbo's libjpeg (the libjpeg 6.2 API Debian's libjpeg62-turbo
+# has), static and PIC, with its SIMD code (nasm), without TurboJPEG's own
+# API or the tools.
+def build_libjpeg_turbo(src, prefix, target, jobs, log):
+    build = os.path.join(src, "oxcc-build")
+    os.makedirs(build, exist_ok=True)
+    log.run(["cmake", "-G", "Unix Makefiles", f"-DCMAKE_C_COMPILER={target.cc}",
+             f"-DCMAKE_INSTALL_PREFIX={prefix}", "-DCMAKE_INSTALL_LIBDIR=lib",
+             "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
+             "-DENABLE_SHARED=OFF", "-DENABLE_STATIC=ON", "-DWITH_TURBOJPEG=OFF",
+             "-DREQUIRE_SIMD=ON", ".."], cwd=build, env=_env(target))
+    log.run(["make", f"-j{jobs}", "jpeg-static"], cwd=build)
+    _install(prefix, {"lib": [os.path.join(build, "libjpeg.a")],
+                      "include": [os.path.join(src, "jpeglib.h"), os.path.join(src, "jmorecfg.h"),
+                                  os.path.join(src, "jerror.h"), os.path.join(build, "jconfig.h")]})
+    # Its generated libjpeg.pc names the build tree as libdir: written here.
+    os.makedirs(os.path.join(prefix, "lib", "pkgconfig"))
+    with open(os.path.join(prefix, "lib", "pkgconfig", "libjpeg.pc"), "w") as f:
+        f.write(f"prefix={prefix}\nlibdir=${{prefix}}/lib\nincludedir=${{prefix}}/include\n\n"
+                f"Name: libjpeg\nDescription: libjpeg-turbo's libjpeg (static, oxcc)\n"
+                f"Version: {os.path.basename(src).rpartition('-')[2]}\n"
+                f"Libs: -L${{libdir}} -ljpeg\nCflags: -I${{includedir}}\n")
+
+
+# FreeType with its own gzip/zlib code and none of its optional libraries
+# (libpng for colour bitmap fonts, HarfBuzz, brotli for WOFF2, bzip2).
+def build_freetype(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--with-zlib=no", "--with-bzip2=no", "--with-png=no",
+             "--with-harfbuzz=no", "--with-brotli=no"], cwd=src, env=env)
+    log.run(["make", f"-j{jobs}"], cwd=src, env=env)
+    log.run(["make", "install"], cwd=src, env=env)
+    os.remove(os.path.join(prefix, "lib", "libfreetype.la"))
+
+
 def _install(prefix, files):
     for sub, paths in files.items():
         os.makedirs(os.path.join(prefix, sub), exist_ok=True)
@@ -184,6 +220,10 @@ LINK_RECIPES = {
     "libxslt": {"package": "libxslt", "recipe": "2", "build": build_libxslt,
                 "libs": ["xslt", "exslt"], "files": ["lib/libxslt.a", "lib/libexslt.a", "bin/xslt-config"],
                 "system": ["libxml2-dev"], "requires": {"musl": ["libxml2"]}},
+    "libjpeg-turbo": {"package": "libjpeg-turbo", "recipe": "1", "build": build_libjpeg_turbo,
+                      "libs": ["jpeg"], "files": ["lib/libjpeg.a", "include/jpeglib.h"]},
+    "freetype": {"package": "freetype", "recipe": "1", "build": build_freetype,
+                 "libs": ["freetype"], "files": ["lib/libfreetype.a"]},
     "libxml2": {"package": "libxml2", "recipe": "1", "build": build_libxml2,
                 "libs": ["xml2"], "files": ["lib/libxml2.a", "bin/xml2-config"],
                 "requires": {"gnu": ["zlib", "xz-utils"], "musl": ["zlib", "xz-utils"]}},

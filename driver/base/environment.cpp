@@ -24,6 +24,7 @@ Environment read() {
   e.target = get("OXCC_TARGET");
   e.targetInclude = get("OXCC_TARGET_INCLUDE");
   e.targetHostIncludes = get("OXCC_TARGET_HOST_INCLUDES");
+  e.targetLibDir = get("OXCC_TARGET_LIBDIR");
   e.cc = get("OXCC_CC");
   e.cxx = get("OXCC_CXX");
   e.python = get("OXCC_PYTHON");

@@ -17,6 +17,7 @@ struct Environment {
   std::string target;     // OXCC_TARGET: build for this triple (set by `oxcc run --target`)
   std::string targetInclude;      // OXCC_TARGET_INCLUDE: its distribution's headers
   std::string targetHostIncludes; // OXCC_TARGET_HOST_INCLUDES: the host's, to replace (':')
+  std::string targetLibDir; // OXCC_TARGET_LIBDIR: the libraries built for it (its links search there)
   std::string cc, cxx;    // OXCC_CC, OXCC_CXX: the real compilers
   std::string python;     // OXCC_PYTHON: an interpreter or a distribution
   std::string plugins;    // OXCC_PLUGINS: plugin files (':')

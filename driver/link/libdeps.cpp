@@ -326,8 +326,11 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
         }
         break;
       case LibKind::Provided:
-        // Left to the final link, which has them anyway (-lm twice is harmless).
-        if (libSeen.insert(name).second) plan.libraries.push_back(name);
+        // Left to the final link, which has them anyway (-lm twice is
+        // harmless). The distribution's own are on its link line already,
+        // perhaps as a path (a source distribution's lib/deps/libz.a),
+        // where a -lz would not be found.
+        if (providedByToolchain(name) && libSeen.insert(name).second) plan.libraries.push_back(name);
         break;
       case LibKind::Shared:
       case LibKind::Missing:

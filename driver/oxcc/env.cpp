@@ -109,6 +109,9 @@ void targetLibraryEnv(const std::string &triple, Vars &vars) {
   bool musl = triple.find("musl") != std::string::npos;
   if (isDirectory(prefix + "/bin"))
     vars.push_back({"PATH", prefix + "/bin" + (environment().path ? ":" + *environment().path : "")});
+  // Its archives are found by a link's -l like system libraries (libxml2's
+  // xml2-config --libs says -lz -llzma, with no -L for them).
+  if (isDirectory(prefix + "/lib") && musl) vars.push_back({"OXCC_TARGET_LIBDIR", prefix + "/lib"});
   if (musl) {
     vars.push_back({"PKG_CONFIG_LIBDIR", prefix + "/lib/pkgconfig"});
     vars.push_back({"PKG_CONFIG_PATH", ""});

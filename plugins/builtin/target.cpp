@@ -7,7 +7,8 @@
 //    distribution's include_dir;
 //  - for a foreign triple, "compiler" becomes T's cc (c++ for the C++
 //    driver, and for a C-driver call whose sources are all C++), and -L of
-//    the host's system library directories is dropped.
+//    the host's system library directories is dropped; a link also
+//    searches the libraries built for T (OXCC_TARGET_LIBDIR) last.
 // Where T, its compilers and its distribution are is driver/base/target.cpp's
 // job (`oxcc run/env --target` use it too). Registered after the loaded
 // plugins, before the launcher: the target's compiler replaces whatever
@@ -116,6 +117,19 @@ void dropHostLibraryDirs(const Args &args) {
   }
 }
 
+// A link (no -c, -S, -E: gcc only runs the linker then) searches the
+// libraries built for the target (`oxcc python lib`) after its own -L
+// directories, as the host's link searches /usr/lib.
+void addTargetLibraryDir(const Args &args) {
+  const std::string &dir = environment().targetLibDir;
+  if (dir.empty()) return;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args.at(i);
+    if (a == "-c" || a == "-S" || a == "-E" || a == "-M" || a == "-MM") return;
+  }
+  args.api->insert(args.call, "args", args.size(), ("-L" + dir).c_str());
+}
+
 void applyTarget(const oxcc_api *api, oxcc_call *call, void *) {
   // The hot path: a host build pays one comparison.
   if (environment().target.empty()) return;
@@ -129,6 +143,7 @@ void applyTarget(const oxcc_api *api, oxcc_call *call, void *) {
   swapPythonIncludes(target, args);
   if (target.cc.empty()) return; // the host triple: the host compiler
   dropHostLibraryDirs(args);
+  addTargetLibraryDir(args);
   const char *driver = api->get(call, "driver");
   bool cxx = (driver && std::string_view(driver) == "c++") || onlyCxxSources(args);
   const std::string &compiler = cxx ? target.cxx : target.cc;

@@ -236,3 +236,27 @@ copy_pure() {  # DEST ENTRY...
 # pytest and what it imports (Debian's python3-pytest).
 PYTEST_ENTRIES=(_pytest pytest 'pytest-*.dist-info' py.py pluggy 'pluggy-*.egg-info' iniconfig
                 'iniconfig-*.egg-info' packaging 'packaging-*.dist-info' attr attrs 'attrs-*.dist-info')
+
+# Heavy builds (numpy, lxml) are cached in the tests' cache, keyed by their
+# inputs: cached_build NAME KEY-INPUT... sets $cached to
+# $OXCC_CACHE/NAME-build/<key> over the inputs and oxcc's recording code
+# (driver/, plugins/, distutils_shim/: their git tree ids, plus any
+# uncommitted change to them), and returns 0 when it holds a finished build.
+cached_build() {
+  local name=$1 key
+  shift
+  key=$( { printf '%s\n' "$@"
+           git -C "$repo" rev-parse HEAD:driver HEAD:plugins HEAD:distutils_shim 2>/dev/null || date +%s%N
+           git -C "$repo" diff HEAD -- driver plugins distutils_shim 2>/dev/null; } | sha256sum | cut -c1-16)
+  cached=$OXCC_CACHE/$name-build/$key
+  [[ -f $cached/done ]]
+}
+
+# cache_build DIR: DIR (wheel/, store/) becomes $cached, whole or not at
+# all: copied beside it, then renamed into place.
+cache_build() {
+  local dir=$1
+  mkdir -p "$(dirname "$cached")"
+  rm -rf "$cached.tmp.$$" && cp -a "$dir" "$cached.tmp.$$" && rm -rf "$cached.tmp.$$/tmp" &&
+    touch "$cached.tmp.$$/done" && rm -rf "$cached" && mv "$cached.tmp.$$" "$cached"
+}
