@@ -175,12 +175,30 @@ def build_libjpeg_turbo(src, prefix, target, jobs, log):
                 f"Libs: -L${{libdir}} -ljpeg\nCflags: -I${{includedir}}\n")
 
 
-# FreeType with its own gzip/zlib code and none of its optional libraries
-# (libpng for colour bitmap fonts, HarfBuzz, brotli for WOFF2, bzip2).
-def build_freetype(src, prefix, target, jobs, log):
-    env = _env(target)
+# libpng, on the zlib CPython's own build uses (the target's).
+def build_libpng(src, prefix, target, jobs, log, deps):
+    z = deps["zlib"]
+    env = _env(target, CPPFLAGS=f"-I{z}/include", LDFLAGS=f"-L{z}/lib")
     log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
-             "--with-pic", "--with-zlib=no", "--with-bzip2=no", "--with-png=no",
+             "--with-pic", "--disable-tools"], cwd=src, env=env)
+    log.run(["make", f"-j{jobs}", "libpng16.la"], cwd=src, env=env)
+    log.run(["make", "install-libLTLIBRARIES", "install-pkgincludeHEADERS",
+             "install-nodist_pkgincludeHEADERS", "install-pkgconfigDATA", "install-binSCRIPTS",
+             "install-header-links", "install-library-links", "install-libpng-pc"],
+            cwd=src, env=env)
+    os.remove(os.path.join(prefix, "lib", "libpng16.la"))
+
+
+# FreeType with its own gzip/zlib code and libpng (colour bitmap fonts);
+# without HarfBuzz, brotli (WOFF2 fonts: no recipe yet) and bzip2.
+def build_freetype(src, prefix, target, jobs, log, deps=None):
+    # The target's libpng, named outright: its configure would otherwise
+    # ask pkg-config or the host's libpng-config.
+    png = deps["libpng1.6"]
+    env = _env(target, PKG_CONFIG_LIBDIR=os.path.join(png, "lib", "pkgconfig"),
+               LIBPNG_CFLAGS=f"-I{png}/include/libpng16", LIBPNG_LIBS=f"-L{png}/lib -lpng16")
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--with-zlib=no", "--with-bzip2=no", "--with-png=yes",
              "--with-harfbuzz=no", "--with-brotli=no"], cwd=src, env=env)
     log.run(["make", f"-j{jobs}"], cwd=src, env=env)
     log.run(["make", "install"], cwd=src, env=env)
@@ -222,8 +240,12 @@ LINK_RECIPES = {
                 "system": ["libxml2-dev"], "requires": {"musl": ["libxml2"]}},
     "libjpeg-turbo": {"package": "libjpeg-turbo", "recipe": "1", "build": build_libjpeg_turbo,
                       "libs": ["jpeg"], "files": ["lib/libjpeg.a", "include/jpeglib.h"]},
-    "freetype": {"package": "freetype", "recipe": "1", "build": build_freetype,
-                 "libs": ["freetype"], "files": ["lib/libfreetype.a"]},
+    "freetype": {"package": "freetype", "recipe": "3", "build": build_freetype,
+                 "libs": ["freetype"], "files": ["lib/libfreetype.a"],
+                 "requires": {"gnu": ["libpng1.6"], "musl": ["libpng1.6"]}},
+    "libpng1.6": {"package": "libpng1.6", "recipe": "1", "build": build_libpng,
+                  "libs": ["png16", "png"], "files": ["lib/libpng16.a"],
+                  "requires": {"gnu": ["zlib"], "musl": ["zlib"]}},
     "libxml2": {"package": "libxml2", "recipe": "1", "build": build_libxml2,
                 "libs": ["xml2"], "files": ["lib/libxml2.a", "bin/xml2-config"],
                 "requires": {"gnu": ["zlib", "xz-utils"], "musl": ["zlib", "xz-utils"]}},

@@ -1,6 +1,7 @@
 #include "libdeps.h"
 
 #include "base/fs.h"
+#include "base/target.h"
 #include "link/lib_recipes.h"
 #include "link/plan.h"
 #include "base/process.h"
@@ -197,6 +198,10 @@ std::vector<std::string> systemLibraryDirs(const std::string &cc, const std::str
   std::set<std::string> seen;
   // The musl target's cc is the host gcc with a specs file: it still lists
   // glibc's directories, whose archives must never reach a musl binary.
+  // The libraries built for the target (`oxcc python lib`), first: on musl
+  // the only ones there are besides the C library's.
+  std::string targetPrefix = distributionRoot() + "/target/" + target + "/lib";
+  if (!target.empty() && isDirectory(targetPrefix)) addDir(dirs, seen, targetPrefix);
   if (target.find("musl") != std::string::npos) {
     for (const char *d : {"/usr/local/musl/lib", "/usr/lib/x86_64-linux-musl"}) addDir(dirs, seen, d);
     return dirs;
@@ -315,6 +320,20 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
           for (const auto &n : needs.names) {
             r.needs.push_back(n);
             if (queued.insert(n).second) work.push_back({n, name});
+          }
+        } else if (!hostLibraries && !r.captured) {
+          // A musl archive: described only if oxcc built it, by its own
+          // .pc file, whose requirements are the target's (target prefix).
+          std::string real = realPath(r.path);
+          if (real.starts_with(distributionRoot() + "/deps/")) {
+            ArchiveNeeds needs = staticDeps.needsFromPrefix(
+                name, dirName(real) + "/pkgconfig",
+                distributionRoot() + "/target/" + plan.python.target + "/lib/pkgconfig");
+            r.needsFrom = needs.from;
+            for (const auto &n : needs.names) {
+              r.needs.push_back(n);
+              if (queued.insert(n).second) work.push_back({n, name});
+            }
           }
         } else if (hostLibraries && !r.captured) {
           ArchiveNeeds needs = staticDeps.needs(name, r.path);

@@ -72,11 +72,13 @@ ArchiveNeeds StaticDeps::needs(const std::string &name, const std::string &archi
 }
 
 ArchiveNeeds StaticDeps::pkgConfigNeeds(const std::string &name, const std::string &package,
-                                        const std::string &withPath) {
+                                        const std::string &withPath, const std::string &only) {
   ArchiveNeeds out;
   std::string text, pc = findOnPath("pkg-config");
   Command cmd{pc, {"pkg-config"}};
-  if (!withPath.empty()) {
+  if (!only.empty()) {
+    cmd = Command{"/usr/bin/env", {"env", "PKG_CONFIG_PATH=", "PKG_CONFIG_LIBDIR=" + withPath + ":" + only, pc}};
+  } else if (!withPath.empty()) {
     // First in PKG_CONFIG_PATH (pkg-config's --with-path searches it after
     // the user's PKG_CONFIG_PATH, where a host .pc of that name may be).
     std::string path = withPath;
@@ -95,15 +97,16 @@ ArchiveNeeds StaticDeps::pkgConfigNeeds(const std::string &name, const std::stri
   return out;
 }
 
-ArchiveNeeds StaticDeps::needsFromPrefix(const std::string &name, const std::string &pcDir) {
-  auto key = name + '\n' + pcDir;
+ArchiveNeeds StaticDeps::needsFromPrefix(const std::string &name, const std::string &pcDir,
+                                         const std::string &only) {
+  auto key = name + '\n' + pcDir + '\n' + only;
   if (auto it = known_.find(key); it != known_.end()) return it->second;
   for (const auto &file : listDir(pcDir)) {
     if (!file.ends_with(".pc")) continue;
     std::string err;
     auto text = readFile(pcDir + "/" + file, err);
     if (text && ownLibrary(*text) == name) {
-      ArchiveNeeds out = pkgConfigNeeds(name, file.substr(0, file.size() - 3), pcDir);
+      ArchiveNeeds out = pkgConfigNeeds(name, file.substr(0, file.size() - 3), pcDir, only);
       if (!out.from.empty()) out.from += ", " + pcDir;
       return known_[key] = out;
     }

@@ -7,8 +7,9 @@
 //    names its static link line adds (libxml-2.0 for -lxml2);
 //  - else the DT_NEEDED entries of libfoo.so beside the archive, as names
 //    (libpng16.so.16 -> png16).
-// For the host's libraries only: a musl target's archives are not
-// described by the host's .pc files or .so files. A dependency that
+// A musl target's archives are not described by the host's .pc or .so
+// files: only those oxcc built (lib_recipes.h) are, by their own .pc files
+// and the target prefix's (needsFromPrefix). A dependency that
 // cannot be linked statically is left out (the metadata may name more than
 // the archive uses); the final link names any symbol that was needed.
 #pragma once
@@ -33,7 +34,10 @@ public:
   // in PCDIR, searched before pkg-config's (a host libxslt.pc describes
   // the host's shared build, not this one); what they require in turn
   // (libxml-2.0) comes from pkg-config's own directories on glibc.
-  ArchiveNeeds needsFromPrefix(const std::string &name, const std::string &pcDir);
+  // ONLY (a target's pkgconfig dir): pkg-config searches PCDIR and ONLY
+  // and nothing of the host's.
+  ArchiveNeeds needsFromPrefix(const std::string &name, const std::string &pcDir,
+                               const std::string &only = "");
 
 private:
   bool indexed_ = false;
@@ -41,7 +45,7 @@ private:
   std::map<std::string, ArchiveNeeds> known_;    // "name\narchive" -> answer
   void index();
   ArchiveNeeds pkgConfigNeeds(const std::string &name, const std::string &package,
-                              const std::string &withPath);
+                              const std::string &withPath, const std::string &only = "");
   ArchiveNeeds find(const std::string &name, const std::string &archive);
 };
 

@@ -7,8 +7,9 @@
 //    distribution's include_dir;
 //  - for a foreign triple, "compiler" becomes T's cc (c++ for the C++
 //    driver, and for a C-driver call whose sources are all C++), and -L of
-//    the host's system library directories is dropped; a link also
-//    searches the libraries built for T (OXCC_TARGET_LIBDIR) last.
+//    the host's system library directories and -I of the host's header
+//    directories are dropped; a link also searches the libraries built
+//    for T (OXCC_TARGET_LIBDIR) last.
 // Where T, its compilers and its distribution are is driver/base/target.cpp's
 // job (`oxcc run/env --target` use it too). Registered after the loaded
 // plugins, before the launcher: the target's compiler replaces whatever
@@ -117,6 +118,39 @@ void dropHostLibraryDirs(const Args &args) {
   }
 }
 
+// Nor may a target's compile see the host's headers: -I/usr/include (a
+// package adds its sys.prefix's include dir; Pillow does) would put glibc's
+// stdio.h before musl's, and -I/usr/include/openjpeg-2.5 a library the
+// target does not have. The target's own libraries come from the target
+// prefix (`oxcc python lib`), whose pkg-config files name their dirs. The
+// Python include dirs were swapped before this runs.
+void dropHostIncludeDirs(const Args &args) {
+  auto isHost = [](const std::string &dir) {
+    std::string d = withoutTrailingSlashes(dir);
+    for (const char *h : {"/usr/include", "/usr/local/include"})
+      if (d == h || d.starts_with(std::string(h) + "/")) return true;
+    return false;
+  };
+  static const std::string kFlags[] = {"-I", "-isystem", "-idirafter"};
+  for (size_t i = 0; i < args.size();) {
+    std::string a = args.at(i);
+    bool dropped = false;
+    for (const auto &flag : kFlags) {
+      if (!a.starts_with(flag)) continue;
+      if (a == flag && i + 1 < args.size() && isHost(args.at(i + 1))) {
+        args.erase(i + 1);
+        args.erase(i);
+        dropped = true;
+      } else if (a.size() > flag.size() && isHost(a.substr(flag.size()))) {
+        args.erase(i);
+        dropped = true;
+      }
+      break;
+    }
+    if (!dropped) ++i;
+  }
+}
+
 // A link (no -c, -S, -E: gcc only runs the linker then) searches the
 // libraries built for the target (`oxcc python lib`) after its own -L
 // directories, as the host's link searches /usr/lib.
@@ -143,6 +177,7 @@ void applyTarget(const oxcc_api *api, oxcc_call *call, void *) {
   swapPythonIncludes(target, args);
   if (target.cc.empty()) return; // the host triple: the host compiler
   dropHostLibraryDirs(args);
+  dropHostIncludeDirs(args);
   addTargetLibraryDir(args);
   const char *driver = api->get(call, "driver");
   bool cxx = (driver && std::string_view(driver) == "c++") || onlyCxxSources(args);

@@ -260,3 +260,14 @@ cache_build() {
   rm -rf "$cached.tmp.$$" && cp -a "$dir" "$cached.tmp.$$" && rm -rf "$cached.tmp.$$/tmp" &&
     touch "$cached.tmp.$$/done" && rm -rf "$cached" && mv "$cached.tmp.$$" "$cached"
 }
+
+# same_pytest_outcome REF_LOG LOG DIFF_LOG: true when two pytest runs of
+# the same tests (python3's, the binary's) report the same summary, with no
+# errors, and the same failing tests (their differences go to DIFF_LOG).
+# Sets $ref and $got to the two summaries.
+same_pytest_outcome() {
+  ref=$(pytest_summary "$1")
+  got=$(pytest_summary "$2")
+  [[ -n $ref && $ref == "$got" && $ref != *error* ]] &&
+    diff <(grep -E '^FAILED' "$1" | sed 's/ - .*//') <(grep -E '^FAILED' "$2" | sed 's/ - .*//') > "$3"
+}

@@ -20,7 +20,7 @@ bin=$(cd "$1" && pwd)
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # shellcheck source=corpus_lib.sh
-source "$here/corpus_lib.sh" # pytest_summary, copy_pure
+source "$here/corpus_lib.sh" # copy_pure, same_pytest_outcome
 e2e_workdir pillow
 export OXCC_STORE=$t/store
 step_timeout=900
@@ -81,10 +81,7 @@ run_suite() {  # LOG PYTHON...
 }
 run_suite "$t/python3.log" env PYTHONPATH="$site" "$py"
 run_suite "$t/app.log" "$app"
-ref=$(pytest_summary "$t/python3.log")
-got=$(pytest_summary "$t/app.log")
-if [[ -n $ref && $ref == "$got" && $ref != *error* ]] &&
-   diff <(grep -E '^FAILED' "$t/python3.log" | sed 's/ - .*//') <(grep -E '^FAILED' "$t/app.log" | sed 's/ - .*//') > "$t/diff.log"; then
+if same_pytest_outcome "$t/python3.log" "$t/app.log" "$t/diff.log"; then
   pass "Pillow's own Tests/ inside the binary: $got, as python3 (the same tests failing)"
 else
   fail "Pillow's own Tests/" "python3: '${ref:-no summary}', binary: '${got:-no summary}'" "$t/diff.log"
