@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Cost of putting oxcc in front of the compiler, against plain gcc in the
-same run: per call (compile, --version, a preprocessor probe) and for a
-whole `pip wheel` of python-cytoolz (Cython, 5 extension modules).
+same run: per call (compile, --version, a preprocessor probe), for a
+whole `pip wheel` of python-cytoolz (Cython, 5 extension modules), and
+with --numpy N for numpy 1.24.2 built from its sdist (../shared/thirdparty;
+about 6 minutes each way on 2 cores, so off by default).
 
 Runs of oxcc and of its anchor alternate, so drift in the machine hits
 both alike. Prints a table: medians, the difference, the ratio, and the
 spread (interquartile range as a % of the median) as the noise figure.
 
-Usage: bench/driver_overhead.py BUILD_BIN_DIR [--calls N] [--wheels N] [--no-wheel]
+Usage: bench/driver_overhead.py BUILD_BIN_DIR [--calls N] [--wheels N] [--no-wheel] [--numpy N]
 """
 import argparse
 import os
@@ -38,6 +40,8 @@ def alternate(n, anchor, candidate):
 
 
 def spread(xs):
+    if len(xs) < 2:
+        return float("nan")  # one run shows no noise: printed as nan
     q = statistics.quantiles(xs, n=4)
     return 100 * (q[2] - q[0]) / statistics.median(xs)
 
@@ -55,6 +59,8 @@ def main():
     ap.add_argument("--calls", type=int, default=60)
     ap.add_argument("--wheels", type=int, default=3)
     ap.add_argument("--no-wheel", action="store_true")
+    ap.add_argument("--numpy", type=int, default=0, metavar="N",
+                    help="also N interleaved pip wheel builds of numpy's sdist each way")
     args = ap.parse_args()
     oxcc = os.path.join(os.path.abspath(args.bin), "oxcc")
     tmp = tempfile.mkdtemp(prefix="oxcc-bench-")
@@ -97,6 +103,29 @@ def main():
             return go
         a, c = alternate(args.wheels, wheel(False), wheel(True))
         rows.append(row("pip wheel python-cytoolz", a, c, 1, "s"))
+
+    if args.numpy:
+        here = os.path.dirname(os.path.abspath(__file__))
+        tarball = os.path.join(here, "..", "..", "shared", "thirdparty", "numpy-1.24.2.tar.gz")
+
+        def numpy(use_oxcc):
+            def go():
+                work = tempfile.mkdtemp(dir=tmp)
+                cmd = [PY, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                       "--no-cache-dir", "-w", os.path.join(work, "w"), os.path.abspath(tarball)]
+                if use_oxcc:
+                    cmd = [oxcc, "run", "--"] + cmd
+                t = timed(cmd, env=dict(env, BLAS="None", LAPACK="None", ATLAS="None", TMPDIR=work),
+                          cwd=work)
+                shutil.rmtree(work)
+                return t
+            return go
+        # No warm-up pair: each build is minutes, and pip builds from scratch.
+        a, c = [], []
+        for _ in range(args.numpy):
+            a.append(numpy(False)())
+            c.append(numpy(True)())
+        rows.append(row("pip wheel numpy-1.24.2.tar.gz", a, c, 1, "s"))
 
     print(f"{'case':<34} {'gcc':>10} {'oxcc':>10} {'delta':>9} {'ratio':>8} "
           f"{'noise':>7} {'noise':>7}")

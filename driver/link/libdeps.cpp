@@ -163,6 +163,22 @@ void keepChainShared(PlannedExtension &e) {
   e.libraries = std::move(kept);
 }
 
+// What the archive R resolved to needs (static_deps.h). One that oxcc built
+// (a recipe's, or found in the target prefix) says so in its own .pc files;
+// on musl their requirements are looked up in the target prefix alone. A
+// host archive: the host's pkg-config, or its .so's DT_NEEDED. Another musl
+// archive: nothing is known (the host's metadata describes glibc builds).
+ArchiveNeeds archiveNeeds(const LinkPlan &plan, StaticDeps &staticDeps, const LibraryResolution &r) {
+  std::string real = realPath(r.path);
+  bool built = !r.recipe.empty() || real.starts_with(distributionRoot() + "/deps/");
+  std::string targetPc = distributionRoot() + "/target/" + plan.python.target + "/lib/pkgconfig";
+  if (built)
+    return staticDeps.needsFromPrefix(r.name, dirName(real) + "/pkgconfig",
+                                      plan.python.musl() ? targetPc : "");
+  if (plan.python.musl()) return {};
+  return staticDeps.needs(r.name, r.path);
+}
+
 // R has no archive on the system: if a recipe builds lib<name>.a, R
 // becomes that archive (built now, or cached). False when the recipe
 // failed: the problem is recorded and R dropped.
@@ -272,8 +288,6 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
   std::vector<std::string> problems;
   plan.libraries.clear();
   plan.libraryDirs.clear();
-  // A musl target's archives are not described by the host's .pc or .so files.
-  bool hostLibraries = !plan.python.musl();
   StaticDeps staticDeps;
   LibraryRecipes recipes(plan.tools, plan.python.target);
   for (auto &e : plan.extensions) {
@@ -314,29 +328,8 @@ bool resolveLibraryDeps(LinkPlan &plan, std::string &error) {
       switch (r.kind) {
       case LibKind::Archive:
         if (archivesSeen.insert(r.path).second) e.libraryArchives.push_back(r.path);
-        if (!r.recipe.empty()) {
-          ArchiveNeeds needs = staticDeps.needsFromPrefix(name, dirName(r.path) + "/pkgconfig");
-          r.needsFrom = needs.from;
-          for (const auto &n : needs.names) {
-            r.needs.push_back(n);
-            if (queued.insert(n).second) work.push_back({n, name});
-          }
-        } else if (!hostLibraries && !r.captured) {
-          // A musl archive: described only if oxcc built it, by its own
-          // .pc file, whose requirements are the target's (target prefix).
-          std::string real = realPath(r.path);
-          if (real.starts_with(distributionRoot() + "/deps/")) {
-            ArchiveNeeds needs = staticDeps.needsFromPrefix(
-                name, dirName(real) + "/pkgconfig",
-                distributionRoot() + "/target/" + plan.python.target + "/lib/pkgconfig");
-            r.needsFrom = needs.from;
-            for (const auto &n : needs.names) {
-              r.needs.push_back(n);
-              if (queued.insert(n).second) work.push_back({n, name});
-            }
-          }
-        } else if (hostLibraries && !r.captured) {
-          ArchiveNeeds needs = staticDeps.needs(name, r.path);
+        if (!r.captured) {
+          ArchiveNeeds needs = archiveNeeds(plan, staticDeps, r);
           r.needsFrom = needs.from;
           for (const auto &n : needs.names) {
             r.needs.push_back(n);
