@@ -214,11 +214,12 @@ std::vector<std::string> systemLibraryDirs(const std::string &cc, const std::str
   std::set<std::string> seen;
   // The musl target's cc is the host gcc with a specs file: it still lists
   // glibc's directories, whose archives must never reach a musl binary.
-  // The libraries built for the target (`oxcc python lib`), first: on musl
-  // the only ones there are besides the C library's.
-  std::string targetPrefix = distributionRoot() + "/target/" + target + "/lib";
-  if (!target.empty() && isDirectory(targetPrefix)) addDir(dirs, seen, targetPrefix);
   if (target.find("musl") != std::string::npos) {
+    // The libraries built for the target (`oxcc python lib`), first: the
+    // only ones there are besides the C library's. (On glibc a recipe's
+    // archive is used only where the system has none, so that
+    // --allow-shared-deps still finds the system's .so: fromRecipe.)
+    addDir(dirs, seen, distributionRoot() + "/target/" + target + "/lib");
     for (const char *d : {"/usr/local/musl/lib", "/usr/lib/x86_64-linux-musl"}) addDir(dirs, seen, d);
     return dirs;
   }
