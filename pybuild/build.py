@@ -417,10 +417,7 @@ def link_library(opts):
     from its Debian source package for the target and cached like CPython's
     libraries, after the recipes it requires. Returns its prefix, which is
     also merged into the target prefix `oxcc run --target` presents."""
-    # Every recipe: the application's libraries, and CPython's by their
-    # Debian package (zlib: a package's build may want its headers too).
-    recipes = dict(deps_mod.LINK_RECIPES)
-    recipes.update((r["package"], r) for r in deps_mod.RECIPES)
+    recipes = deps_mod.all_recipes()
     if opts.list:
         # For `oxcc link`, which builds a recipe's archives when the target
         # has none: NAME, then the -l names it provides.
@@ -445,13 +442,10 @@ def link_library(opts):
 
 
 def _recipe(name):
-    """A link recipe by name, or one of CPython's libraries by package."""
-    if name in deps_mod.LINK_RECIPES:
-        return deps_mod.LINK_RECIPES[name]
-    for r in deps_mod.RECIPES:
-        if r["package"] == name:
-            return r
-    raise PybuildError(f"recipe requires unknown library '{name}'")
+    recipe = deps_mod.all_recipes().get(name)
+    if recipe is None:
+        raise PybuildError(f"recipe requires unknown library '{name}'")
+    return recipe
 
 
 def _recipe_prefix(name, target, root, jobs, seen, chain):

@@ -224,6 +224,15 @@ RECIPES = [
 ]
 
 
+def all_recipes():
+    """What `oxcc python lib NAME` builds, by NAME: the link recipes below,
+    and CPython's libraries by their Debian package (zlib: a package's build
+    may want its headers too). A link recipe wins a clash of names."""
+    recipes = {r["package"]: r for r in RECIPES}
+    recipes.update(LINK_RECIPES)
+    return recipes
+
+
 # Libraries an application's link adds (`oxcc python lib NAME`), by name.
 # `libs`: the -l names whose archives the recipe installs in lib/ (`oxcc
 # link` builds the recipe when an extension links one of them and the

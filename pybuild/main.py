@@ -72,8 +72,7 @@ def parse_lib_args(argv):
         "stderr; the library's prefix (include/, lib/) is the last stdout line.",
         epilog="Cache: ${OXCC_CACHE:-${XDG_CACHE_HOME:-~/.cache}/oxcc}/python/deps.")
     p.add_argument("name", metavar="NAME", nargs="?",
-                   help="the library: " + ", ".join(sorted(
-                       list(deps_mod.LINK_RECIPES) + [r["package"] for r in deps_mod.RECIPES])))
+                   help="the library: " + ", ".join(sorted(deps_mod.all_recipes())))
     p.add_argument("--list", action="store_true",
                    help="print each library NAME and the -l names it provides, "
                    "tab-separated, and exit")
