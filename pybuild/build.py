@@ -506,11 +506,14 @@ def merge_target_prefix(root, target, prefix):
             link = os.path.join(top, sub, f)
             tmp = f"{link}.tmp{os.getpid()}"
             if sub == "lib/pkgconfig":
-                # A copy naming the prefix where the files are: prefixes
-                # cached before builds were relocated (CPython's zlib)
-                # still name the temporary prefix they were built in.
+                # A copy naming the target prefix, as a system's .pc files
+                # name /usr: one -I and one -L for any set of libraries.
+                # Builds that read pkg-config's answer as ONE directory
+                # (Pillow's setup.py) need that; its files are all there.
+                # Prefixes cached before builds were relocated (CPython's
+                # zlib) name the temporary prefix they were built in.
                 with open(src, encoding="utf-8", errors="surrogateescape") as fh:
-                    text = _TMP_PREFIX.sub(lambda m: prefix, fh.read())
+                    text = _TMP_PREFIX.sub(lambda m: top, fh.read()).replace(prefix, top)
                 with open(tmp, "w", encoding="utf-8", errors="surrogateescape") as fh:
                     fh.write(text)
             else:

@@ -205,6 +205,85 @@ def build_freetype(src, prefix, target, jobs, log, deps=None):
     os.remove(os.path.join(prefix, "lib", "libfreetype.la"))
 
 
+# Little CMS 2, the library only (its tools would want libjpeg and libtiff).
+def build_lcms2(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--without-jpeg", "--without-tiff"], cwd=src, env=env)
+    log.run(["make", f"-j{jobs}", "-C", "src"], cwd=src, env=env)
+    log.run(["make", "-C", "src", "install"], cwd=src, env=env)
+    log.run(["make", "-C", "include", "install"], cwd=src, env=env)
+    log.run(["make", "install-pkgconfigDATA"], cwd=src, env=env)
+    os.remove(os.path.join(prefix, "lib", "liblcms2.la"))
+
+
+# libwebp with libwebpmux and libwebpdemux (Pillow's animated WebP), no
+# tools and no image format readers of its own.
+def build_libwebp(src, prefix, target, jobs, log):
+    env = _env(target)
+    log.run(["./configure", f"--prefix={prefix}", "--disable-shared", "--enable-static",
+             "--with-pic", "--enable-libwebpmux", "--enable-libwebpdemux", "--disable-gl",
+             "--disable-sdl", "--disable-png", "--disable-jpeg", "--disable-tiff",
+             "--disable-gif", "--disable-wic"], cwd=src, env=env)
+    # sharpyuv (its RGB to YUV conversion) is a convenience library that
+    # libwebp.a takes in: built first.
+    for sub in ("sharpyuv", "src"):
+        log.run(["make", f"-j{jobs}", "-C", sub], cwd=src, env=env)
+        log.run(["make", "-C", sub, "install"], cwd=src, env=env)
+    _remove_libtool_archives(prefix)
+
+
+def _cmake_library(src, prefix, target, jobs, log, *defines):
+    """A CMake project's static PIC library, built out of tree and installed.
+    Every dependency is named by the caller (-D...): CMake must not find the
+    host's copies for a musl build."""
+    build = os.path.join(src, "oxcc-build")
+    os.makedirs(build, exist_ok=True)
+    log.run(["cmake", "-G", "Unix Makefiles", f"-DCMAKE_C_COMPILER={target.cc}",
+             f"-DCMAKE_INSTALL_PREFIX={prefix}", "-DCMAKE_INSTALL_LIBDIR=lib",
+             "-DCMAKE_BUILD_TYPE=Release", "-DCMAKE_POSITION_INDEPENDENT_CODE=ON",
+             "-DBUILD_SHARED_LIBS=OFF", *defines, ".."], cwd=build, env=_env(target))
+    log.run(["make", f"-j{jobs}"], cwd=build)
+    log.run(["make", "install"], cwd=build)
+
+
+# libtiff with the codecs Debian's has that Pillow's tests use: Deflate
+# (zlib), JPEG, LZMA and WebP, from the target's recipes; without ZSTD,
+# JBIG, LERC and libdeflate (no recipe), the C++ API and the tools. Its
+# libtiff-4.pc lists them (Libs.private), which `oxcc link` reads.
+def build_tiff(src, prefix, target, jobs, log, deps):
+    def lib(dep, name):
+        return os.path.join(deps[dep], "lib", name)
+
+    def inc(dep):
+        return os.path.join(deps[dep], "include")
+    _cmake_library(
+        src, prefix, target, jobs, log,
+        "-Dtiff-tools=OFF", "-Dtiff-tests=OFF", "-Dtiff-contrib=OFF", "-Dtiff-docs=OFF",
+        "-Dcxx=OFF", "-Dzstd=OFF", "-Djbig=OFF", "-Dlerc=OFF", "-Dlibdeflate=OFF",
+        "-Dtiff-opengl=OFF",
+        "-Dzlib=ON", f"-DZLIB_INCLUDE_DIR={inc('zlib')}", f"-DZLIB_LIBRARY={lib('zlib', 'libz.a')}",
+        "-Djpeg=ON", f"-DJPEG_INCLUDE_DIR={inc('libjpeg-turbo')}",
+        f"-DJPEG_LIBRARY={lib('libjpeg-turbo', 'libjpeg.a')}",
+        "-Dlzma=ON", f"-DLIBLZMA_INCLUDE_DIR={inc('xz-utils')}",
+        f"-DLIBLZMA_LIBRARY={lib('xz-utils', 'liblzma.a')}",
+        "-Dwebp=ON", f"-DWebP_INCLUDE_DIR={inc('libwebp')}",
+        f"-DWebP_LIBRARY={lib('libwebp', 'libwebp.a')}")
+
+
+# OpenJPEG's libopenjp2 (JPEG 2000), without its command-line codecs.
+def build_openjpeg2(src, prefix, target, jobs, log):
+    _cmake_library(src, prefix, target, jobs, log, "-DBUILD_STATIC_LIBS=ON", "-DBUILD_CODEC=OFF")
+
+
+def _remove_libtool_archives(prefix):
+    """Libtool's .la files name the temporary prefix; nothing here reads them."""
+    lib = os.path.join(prefix, "lib")
+    for f in os.listdir(lib):
+        if f.endswith(".la"):
+            os.remove(os.path.join(lib, f))
+
+
 def _install(prefix, files):
     for sub, paths in files.items():
         os.makedirs(os.path.join(prefix, sub), exist_ok=True)
@@ -255,6 +334,17 @@ LINK_RECIPES = {
     "libpng1.6": {"package": "libpng1.6", "recipe": "1", "build": build_libpng,
                   "libs": ["png16", "png"], "files": ["lib/libpng16.a"],
                   "requires": {"gnu": ["zlib"], "musl": ["zlib"]}},
+    "lcms2": {"package": "lcms2", "recipe": "1", "build": build_lcms2,
+              "libs": ["lcms2"], "files": ["lib/liblcms2.a", "include/lcms2.h"]},
+    "libwebp": {"package": "libwebp", "recipe": "1", "build": build_libwebp,
+                "libs": ["webp", "webpmux", "webpdemux"],
+                "files": ["lib/libwebp.a", "lib/libwebpmux.a", "lib/libwebpdemux.a"]},
+    "tiff": {"package": "tiff", "recipe": "1", "build": build_tiff,
+             "libs": ["tiff"], "files": ["lib/libtiff.a", "lib/pkgconfig/libtiff-4.pc"],
+             "requires": {c: ["zlib", "libjpeg-turbo", "xz-utils", "libwebp"]
+                          for c in ("gnu", "musl")}},
+    "openjpeg2": {"package": "openjpeg2", "recipe": "1", "build": build_openjpeg2,
+                  "libs": ["openjp2"], "files": ["lib/libopenjp2.a"]},
     "libxml2": {"package": "libxml2", "recipe": "1", "build": build_libxml2,
                 "libs": ["xml2"], "files": ["lib/libxml2.a", "bin/xml2-config"],
                 "requires": {"gnu": ["zlib", "xz-utils"], "musl": ["zlib", "xz-utils"]}},
