@@ -37,6 +37,8 @@ unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LA
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # shellcheck source=corpus_lib.sh
 source "$here/corpus_lib.sh" # cached_build
+# shellcheck source=heavy_lib.sh
+source "$here/heavy_lib.sh" # heavy_build_lxml
 e2e_workdir "lxml${target:+-$target}"
 export XDG_CACHE_HOME=$t/xdg
 step_timeout=900
@@ -44,35 +46,26 @@ runner=$here/fixtures/lxml_suite/run_suite.py
 
 src=$("$repo/utils/fetch-corpus" lxml 2> "$t/fetch.log") || { fail "fetch lxml" "$(tail -n 1 "$t/fetch.log")"; finish; }
 
-# The wheel and its store for a target ("": the host), cached. Sets $cached.
+# The wheel and its store for a target ("": the host), cached
+# (heavy_lib.sh). Sets $cached.
 build_lxml() {  # TARGET
-  local tgt=$1 lb start
-  if cached_build lxml "$(basename "$src")" ${tgt:+"target $tgt"}; then
-    pass "lxml wheel and store${tgt:+ for $tgt} from the cache ($(basename "$cached"))"
-    return 0
-  fi
-  lb=$t/lb${tgt:+-$tgt}
-  mkdir -p "$lb/tmp"
-  cp -a "$src" "$lb/src"
-  start=$(date +%s)
-  if (cd "$lb/src" && TMPDIR=$lb/tmp OXCC_STORE=$lb/store timeout "$step_timeout" \
-      "$bin/oxcc" run ${tgt:+--target "$tgt"} -- "$py" -m pip wheel -v --no-deps \
-      --no-build-isolation --no-index --no-cache-dir -w "$lb/wheel" .) > "$t/build$tgt.log" 2>&1; then
-    pass "oxcc run ${tgt:+--target $tgt }-- pip wheel lxml 4.9.2 ($(($(date +%s) - start)) s)"
-  else
-    fail "oxcc run ${tgt:+--target $tgt }-- pip wheel lxml 4.9.2" "build failed" "$t/build$tgt.log"
+  local tgt=$1
+  if ! heavy_build_lxml "$tgt"; then
+    fail "oxcc run ${tgt:+--target $tgt }-- pip wheel lxml 4.9.2" "build failed" "$heavy_log"
     return 1
+  elif [[ -n $heavy_seconds ]]; then
+    pass "oxcc run ${tgt:+--target $tgt }-- pip wheel lxml 4.9.2 ($heavy_seconds s)"
+  else
+    pass "lxml wheel and store${tgt:+ for $tgt} from the cache ($(basename "$cached"))"
   fi
-  rm -rf "$lb/src"
-  cache_build "$lb"
 }
 build_lxml "" || finish
 ref_whl=$(compgen -G "$cached/wheel/lxml-4.9.2-*.whl" | head -n 1)
 if [[ -n $target ]]; then
-  # The libraries first: lxml's build asks pkg-config for them.
+  # The libraries for the target, found by pkg-config under oxcc run.
   if "$bin/oxcc" python lib libxslt --target "$target" > "$t/lib.log" 2>&1 &&
      "$bin/oxcc" run --target "$target" -- pkg-config --cflags libxslt > "$t/pc.log" 2>&1 &&
-     grep -q "$target-libxml2-" "$t/pc.log"; then
+     grep -q "python/target/$target/include/libxml2" "$t/pc.log"; then
     pass "oxcc python lib libxslt --target $target: libxml2 and libxslt for $target, found by pkg-config under oxcc run"
   else
     fail "oxcc python lib libxslt --target $target" "see logs" "$t/lib.log"; cat "$t/pc.log"; finish
@@ -93,7 +86,8 @@ else
 fi
 if [[ -n $target ]]; then
   if file "$app" | grep -q "statically linked" &&
-     grep -q -- "-lxml2: archive .*/$target-libxml2-.*/lib/libxml2.a (shared by 2 extensions" "$t/explain.log"; then
+     grep -qE -- "-lxml2: archive .*/(python/target/$target/lib|$target-libxml2-[^ ]*/lib)/libxml2.a \(shared by 2 extensions" \
+       "$t/explain.log"; then
     pass "statically linked, one libxml2 (built for $target) for lxml.etree and lxml.objectify"
   else
     fail "static, one libxml2" "$(file "$app")" "$t/explain.log"

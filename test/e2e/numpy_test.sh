@@ -38,9 +38,8 @@ fi
 suites=("$@")
 ((${#suites[@]})) || suites=(linalg/tests fft/tests random/tests core/tests/test_umath.py
                             core/tests/test_multiarray.py)
-tarball=$repo/../shared/thirdparty/numpy-1.24.2.tar.gz
-if [[ ! -f $tarball ]]; then
-  echo "SKIP: $tarball is missing (../shared/thirdparty beside the repo)"
+if [[ ! -f $repo/../shared/thirdparty/numpy-1.24.2.tar.gz ]]; then
+  echo "SKIP: $repo/../shared/thirdparty/numpy-1.24.2.tar.gz is missing (../shared/thirdparty beside the repo)"
   exit 77
 fi
 if [[ -n $target && -z ${OXCC_PYTHON:-} && ! -s $OXCC_CACHE/python/$target.current ]]; then
@@ -50,29 +49,23 @@ fi
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 source "$here/corpus_lib.sh" # pytest_summary, copy_pure, cached_build
+# shellcheck source=heavy_lib.sh
+source "$here/heavy_lib.sh" # heavy_build_numpy
 e2e_workdir "numpy${target:+-$target}"
 step_timeout=1800
 
 # 1. The wheel and the store it was recorded in, for a target ("": the
-# host): cached by their inputs. Sets $cached.
+# host): cached by their inputs (heavy_lib.sh). Sets $cached.
 build_numpy() {  # TARGET
-  local tgt=$1 nb start
-  if cached_build numpy "$(sha256sum < "$tarball")" ${tgt:+"target $tgt"}; then
-    pass "numpy wheel and store${tgt:+ for $tgt} from the cache ($(basename "$cached"))"
-    return 0
-  fi
-  nb=$t/nb${tgt:+-$tgt}
-  mkdir -p "$nb/tmp"
-  start=$(date +%s)
-  if (cd "$nb" && BLAS=None LAPACK=None ATLAS=None TMPDIR=$nb/tmp OXCC_STORE=$nb/store \
-      timeout "$step_timeout" "$bin/oxcc" run ${tgt:+--target "$tgt"} -- "$py" -m pip wheel -v --no-deps \
-      --no-build-isolation --no-index --no-cache-dir -w "$nb/wheel" "$tarball") > "$t/build$tgt.log" 2>&1; then
-    pass "oxcc run ${tgt:+--target $tgt }-- pip wheel numpy-1.24.2.tar.gz ($(($(date +%s) - start)) s)"
-  else
-    fail "oxcc run ${tgt:+--target $tgt }-- pip wheel numpy-1.24.2.tar.gz" "build failed" "$t/build$tgt.log"
+  local tgt=$1
+  if ! heavy_build_numpy "$tgt"; then
+    fail "oxcc run ${tgt:+--target $tgt }-- pip wheel numpy-1.24.2.tar.gz" "build failed" "$heavy_log"
     return 1
+  elif [[ -n $heavy_seconds ]]; then
+    pass "oxcc run ${tgt:+--target $tgt }-- pip wheel numpy-1.24.2.tar.gz ($heavy_seconds s)"
+  else
+    pass "numpy wheel and store${tgt:+ for $tgt} from the cache ($(basename "$cached"))"
   fi
-  cache_build "$nb"
 }
 # The reference: python3 on numpy built for the host.
 build_numpy "" || finish
@@ -166,7 +159,8 @@ run_suite() {  # LOG PYTHON...
   (cd "$tests" && timeout "$step_timeout" "$@" -m pytest -q -p no:cacheprovider \
     --import-mode=importlib -o addopts= "${deselect[@]}" "${paths[@]}") > "$log" 2>&1 || true
 }
-run_suite "$t/python3.log" env PYTHONPATH="$site:$pure" "$py"
+cached_reference "$t/python3.log" numpy "$(sha256sum < "$ref_whl")" "${paths[*]}" "${deselect[*]}" -- \
+  run_suite "$t/python3.log" env PYTHONPATH="$site:$pure" "$py"
 if [[ -n $target ]]; then
   mkdir -p "$root/tmp"
   cp "$app" "$root/app"
