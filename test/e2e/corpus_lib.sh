@@ -271,3 +271,32 @@ same_pytest_outcome() {
   [[ -n $ref && $ref == "$got" && $ref != *error* ]] &&
     diff <(grep -E '^FAILED' "$1" | sed 's/ - .*//') <(grep -E '^FAILED' "$2" | sed 's/ - .*//') > "$3"
 }
+
+# cached_reference LOG KEY-INPUT... -- COMMAND...: python3's run of a
+# suite, the reference a binary's run is compared with. COMMAND writes LOG;
+# when the same inputs ran before, LOG is copied from the tests' cache
+# instead ($OXCC_CACHE/reference/<key>.log), since python3 on the same
+# wheel and the same tests gives the same result. The caller names every
+# input that is not python3's (the wheels' sha256, the tests' source, the
+# arguments that choose tests); python3's version and Debian's python3-*
+# packages (pytest and what the suites import) are added here. A run
+# without a summary line (a crash, a timeout) is not kept.
+cached_reference() {
+  local log=$1 key entry
+  shift
+  local -a inputs=()
+  while (($#)) && [[ $1 != -- ]]; do inputs+=("$1"); shift; done
+  shift
+  key=$( { printf '%s\n' "${inputs[@]}"; "$py" -VV
+           dpkg-query -W -f '${Package} ${Version}\n' 'python3*' 2>/dev/null; } | sha256sum | cut -c1-16)
+  entry=$OXCC_CACHE/reference/$key.log
+  if [[ -f $entry ]]; then
+    cp "$entry" "$log"
+    return 0
+  fi
+  "$@"
+  if grep -qE '[0-9]+ passed|^ran [1-9]' "$log"; then
+    mkdir -p "$(dirname "$entry")"
+    cp "$log" "$entry.tmp.$$" && mv "$entry.tmp.$$" "$entry"
+  fi
+}

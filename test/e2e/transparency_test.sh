@@ -9,7 +9,8 @@
 # classify it as an independent reading of argv does (transparency/replay.py).
 # Third-party sources are fetched as Debian source packages into
 # $OXCC_TEST_CACHE (~/.cache/oxcc-tests)/transparency (extracted once), never into the
-# tree. The distinct command lines are left in that cache as
+# tree; the capture (minutes of configure runs, no oxcc in them) is kept
+# there too, keyed by its inputs, so a warm run only replays. The distinct command lines are left in that cache as
 # command-lines.txt: utils/fuzz seeds fuzz-parse-args with them
 # (OXCC_FUZZ_SEEDS).
 # Usage: transparency_test.sh OXCC_BIN_DIR [MIN_DISTINCT] [REPLAY_LIMIT]
@@ -28,13 +29,9 @@ root=$(cd "$here/../.." && pwd)
 cache=$OXCC_CACHE
 tcache=$cache/transparency
 e2e_workdir transparency
-tmp=$t
 unset CFLAGS CXXFLAGS LDFLAGS CPPFLAGS OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE PYTHONPATH
-export OXCC_CAPTURE=$tmp/capture OXCC_STORE=$tmp/store
-mkdir -p "$OXCC_CAPTURE/calls" "$tcache/src" "$tmp/cap"
-ln -s "$here/transparency/capture-cc" "$tmp/cap/cc"
-ln -s "$here/transparency/capture-cc" "$tmp/cap/c++"
-cc=$tmp/cap/cc cxx=$tmp/cap/c++
+export OXCC_STORE=$t/store
+mkdir -p "$tcache/src"
 
 # orig_tarball DIR SRCPKG: the orig tarball in DIR, not its signature
 # (xz-utils ships xz-utils_5.4.1.orig.tar.xz.asc beside it, which the glob
@@ -91,32 +88,57 @@ wheel_capture() { # wheel_capture DIR: pip wheel with CC=capture
 }
 
 
-# Three lanes (configure scripts wait on fork/exec as much as on the CPU).
-# CPython's configure in three configurations: each probes with its own
-# flags, so each gives its own command lines.
-(configure_capture python3.11 cpython) > "$tmp/lane1.log" 2>&1 & lane1=$!
-(configure_capture python3.11 cpython-debug --with-pydebug) > "$tmp/lane2.log" 2>&1 & lane2=$!
-(
-  set -e
-  configure_capture python3.11 cpython-shared --enable-shared CFLAGS=-O1
-  configure_capture xz-utils xz
-  for f in cext cxxext cyext nested custombuild clash; do wheel_capture "$root/test/e2e/fixtures/$f"; done
-  wheel_capture "$("$root/utils/fetch-corpus" markupsafe)"
-) > "$tmp/lane3.log" 2>&1 & lane3=$!
-s1=0 s2=0 s3=0
-wait $lane1 || s1=$?
-wait $lane2 || s2=$?
-wait $lane3 || s3=$?
-check_that "CPython's ./configure (default, --with-pydebug) ran with CC=capture" \
-  "[[ $s1 -eq 0 && $s2 -eq 0 ]] || { cat '$tmp/lane1.log' '$tmp/lane2.log'; false; }"
-check_that "CPython's ./configure --enable-shared, xz-utils' ./configure, 6 fixtures and markupsafe built with CC=capture" \
-  "[[ $s3 -eq 0 ]] || { cat '$tmp/lane3.log'; false; }"
+# The capture runs no oxcc (gcc behind capture-cc) and depends only on
+# its inputs, so it is cached under their key: this script and
+# capture-cc, the sources, the fixtures, the compiler and Python's build
+# tools. Calls are replayed in the cwd they were captured in, so the
+# capture is made where it stays ($tcache/capture-KEY, one kept); one
+# that did not finish (no done file) is made again.
+key=$( { cat "$0" "$here/transparency/capture-cc"
+         basename "$(source_tree python3.11)"; basename "$(source_tree xz-utils)"
+         basename "$("$root/utils/fetch-corpus" markupsafe)"
+         git -C "$root" rev-parse HEAD:test/e2e/fixtures 2>/dev/null || date +%s%N
+         git -C "$root" diff HEAD -- test/e2e/fixtures 2>/dev/null
+         gcc --version; dpkg-query -W python3.11 python3-pip python3-setuptools python3-wheel 2>&1
+       } | sha256sum | cut -c1-16)
+tmp=$tcache/capture-$key
+export OXCC_CAPTURE=$tmp/capture
+cc=$tmp/cap/cc cxx=$tmp/cap/c++
+if [[ -f $tmp/done ]]; then
+  pass "the captured calls of CPython's and xz-utils' ./configure, 6 fixtures and markupsafe, from the cache (capture-$key)"
+else
+  find "$tcache" -maxdepth 1 -name 'capture-*' -exec rm -rf {} +
+  mkdir -p "$OXCC_CAPTURE/calls" "$tmp/cap"
+  ln -s "$here/transparency/capture-cc" "$tmp/cap/cc"
+  ln -s "$here/transparency/capture-cc" "$tmp/cap/c++"
+  # Three lanes (configure scripts wait on fork/exec as much as on the CPU).
+  # CPython's configure in three configurations: each probes with its own
+  # flags, so each gives its own command lines.
+  (configure_capture python3.11 cpython) > "$t/lane1.log" 2>&1 & lane1=$!
+  (configure_capture python3.11 cpython-debug --with-pydebug) > "$t/lane2.log" 2>&1 & lane2=$!
+  (
+    set -e
+    configure_capture python3.11 cpython-shared --enable-shared CFLAGS=-O1
+    configure_capture xz-utils xz
+    for f in cext cxxext cyext nested custombuild clash; do wheel_capture "$root/test/e2e/fixtures/$f"; done
+    wheel_capture "$("$root/utils/fetch-corpus" markupsafe)"
+  ) > "$t/lane3.log" 2>&1 & lane3=$!
+  s1=0 s2=0 s3=0
+  wait $lane1 || s1=$?
+  wait $lane2 || s2=$?
+  wait $lane3 || s3=$?
+  check_that "CPython's ./configure (default, --with-pydebug) ran with CC=capture" \
+    "[[ $s1 -eq 0 && $s2 -eq 0 ]] || { cat '$t/lane1.log' '$t/lane2.log'; false; }"
+  check_that "CPython's ./configure --enable-shared, xz-utils' ./configure, 6 fixtures and markupsafe built with CC=capture" \
+    "[[ $s3 -eq 0 ]] || { cat '$t/lane3.log'; false; }"
+  ((s1 || s2 || s3)) || touch "$tmp/done"
+fi
 
 $py "$here/transparency/replay.py" --capture "$OXCC_CAPTURE" --oxcc "$bin" --limit "$limit" \
-  --jobs 2 --seeds-out "$tmp/command-lines.txt" | tee "$tmp/replay.log"
+  --jobs 2 --seeds-out "$t/command-lines.txt" | tee "$t/replay.log"
 replay_status=${PIPESTATUS[0]}
-distinct=$(sed -n 's/.*compiler calls: \([0-9]*\) distinct.*/\1/p' "$tmp/replay.log")
+distinct=$(sed -n 's/.*compiler calls: \([0-9]*\) distinct.*/\1/p' "$t/replay.log")
 check_that "at least $min_distinct distinct calls captured (${distinct:-0})" "[[ ${distinct:-0} -ge $min_distinct ]]"
 check_that "every replayed call: oxcc behaves as gcc" "[[ $replay_status -eq 0 ]]"
-cp "$tmp/command-lines.txt" "$tcache/command-lines.txt.tmp" && mv "$tcache/command-lines.txt.tmp" "$tcache/command-lines.txt"
+cp "$t/command-lines.txt" "$tcache/command-lines.txt.tmp" && mv "$tcache/command-lines.txt.tmp" "$tcache/command-lines.txt"
 finish
