@@ -29,3 +29,20 @@ e2e_clean_env() {
     OXCC_DISABLE LD_LIBRARY_PATH
   export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
 }
+
+# e2e_need_dist TARGET: exits 77 (skipped) when TARGET has no source-built
+# distribution in the tests' cache (OXCC_PYTHON naming one will do); ""
+# (the host: Debian's python3) always has one.
+e2e_need_dist() {
+  [[ -z $1 || -n ${OXCC_PYTHON:-} || -s $OXCC_CACHE/python/$1.current ]] && return 0
+  echo "SKIP: no $1 Python distribution in $OXCC_CACHE/python (oxcc python build --target $1)"
+  exit 77
+}
+
+# e2e_need_numpy: exits 77 (skipped) without numpy's tarball in
+# ../shared/thirdparty beside the repo (see its README).
+e2e_need_numpy() {
+  [[ -f $repo/../shared/thirdparty/numpy-1.24.2.tar.gz ]] && return 0
+  echo "SKIP: $repo/../shared/thirdparty/numpy-1.24.2.tar.gz is missing (../shared/thirdparty beside the repo)"
+  exit 77
+}

@@ -10,6 +10,10 @@
 # build came from the cache), and returns 1 when the build failed.
 
 numpy_tarball=$repo/../shared/thirdparty/numpy-1.24.2.tar.gz
+# What numpy's tests import, for copy_pure: pytest, hypothesis and theirs,
+# from Debian's dist-packages (utils/bootstrap installs them).
+numpy_test_entries=("${PYTEST_ENTRIES[@]}" hypothesis 'hypothesis-*.egg-info' _hypothesis_pytestplugin.py
+                    _hypothesis_ftz_detector.py sortedcontainers 'sortedcontainers-*.egg-info')
 
 # Pillow for musl: the libraries built for the target first (`oxcc python
 # lib`, into the target prefix), the codecs without a source recipe

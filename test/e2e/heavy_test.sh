@@ -31,16 +31,9 @@ if (($# == 3)); then
   [[ $2 == --target ]] || { echo "$usage" >&2; exit 2; }
   target=$3
 fi
-if [[ ! -f $repo/../shared/thirdparty/numpy-1.24.2.tar.gz ]]; then
-  echo "SKIP: numpy-1.24.2.tar.gz is missing (../shared/thirdparty beside the repo)"
-  exit 77
-fi
-if [[ -n $target && -z ${OXCC_PYTHON:-} && ! -s $OXCC_CACHE/python/$target.current ]]; then
-  echo "SKIP: no $target Python distribution in $OXCC_CACHE/python (oxcc python build --target $target)"
-  exit 77
-fi
-unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
-export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+e2e_need_numpy
+e2e_need_dist "$target"
+e2e_clean_env
 # shellcheck source=corpus_lib.sh
 source "$here/corpus_lib.sh" # cached_build, copy_pure, pytest_summary, same_pytest_outcome
 # shellcheck source=heavy_lib.sh
@@ -79,8 +72,7 @@ fi
 
 # 2. One executable.
 pure=$t/pure
-if ! missing=$(copy_pure "$pure" "${PYTEST_ENTRIES[@]}" hypothesis 'hypothesis-*.egg-info' \
-    _hypothesis_pytestplugin.py _hypothesis_ftz_detector.py sortedcontainers 'sortedcontainers-*.egg-info'); then
+if ! missing=$(copy_pure "$pure" "${numpy_test_entries[@]}"); then
   fail "pure-Python dependencies" "no $missing (utils/bootstrap installs python3-pytest python3-hypothesis)"; finish
 fi
 app=$t/heavy-app

@@ -29,10 +29,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 bin=$(cd "$1" && pwd)
 target=
 [[ ${2:-} == --target ]] && target=$3
-if [[ -n $target && -z ${OXCC_PYTHON:-} && ! -s $OXCC_CACHE/python/$target.current ]]; then
-  echo "SKIP: no $target Python distribution in $OXCC_CACHE/python (oxcc python build --target $target)"
-  exit 77
-fi
+e2e_need_dist "$target"
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # shellcheck source=corpus_lib.sh

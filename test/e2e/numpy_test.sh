@@ -38,14 +38,8 @@ fi
 suites=("$@")
 ((${#suites[@]})) || suites=(linalg/tests fft/tests random/tests core/tests/test_umath.py
                             core/tests/test_multiarray.py)
-if [[ ! -f $repo/../shared/thirdparty/numpy-1.24.2.tar.gz ]]; then
-  echo "SKIP: $repo/../shared/thirdparty/numpy-1.24.2.tar.gz is missing (../shared/thirdparty beside the repo)"
-  exit 77
-fi
-if [[ -n $target && -z ${OXCC_PYTHON:-} && ! -s $OXCC_CACHE/python/$target.current ]]; then
-  echo "SKIP: no $target Python distribution in $OXCC_CACHE/python (oxcc python build --target $target)"
-  exit 77
-fi
+e2e_need_numpy
+e2e_need_dist "$target"
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 source "$here/corpus_lib.sh" # pytest_summary, copy_pure, cached_build
@@ -80,8 +74,7 @@ if [[ $n == 19 ]]; then pass "19 numpy extensions recorded"; else fail "19 numpy
 
 # 2. pytest, hypothesis and what they import, from Debian's dist-packages.
 pure=$t/pure
-if ! missing=$(copy_pure "$pure" "${PYTEST_ENTRIES[@]}" hypothesis 'hypothesis-*.egg-info' \
-    _hypothesis_pytestplugin.py _hypothesis_ftz_detector.py sortedcontainers 'sortedcontainers-*.egg-info'); then
+if ! missing=$(copy_pure "$pure" "${numpy_test_entries[@]}"); then
   fail "pure-Python dependencies" "no $missing (utils/bootstrap installs python3-pytest python3-hypothesis)"; finish
 fi
 

@@ -22,10 +22,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/e2e_env.sh"
 (($# == 1)) || { echo "usage: pillow_musl_test.sh OXCC_BIN_DIR" >&2; exit 2; }
 bin=$(cd "$1" && pwd)
 target=x86_64-linux-musl
-if [[ -z ${OXCC_PYTHON:-} && ! -s $OXCC_CACHE/python/$target.current ]]; then
-  echo "SKIP: no $target Python distribution in $OXCC_CACHE/python (oxcc python build --target $target)"
-  exit 77
-fi
+e2e_need_dist "$target"
 unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LAUNCHER OXCC_DISABLE
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 # shellcheck source=corpus_lib.sh

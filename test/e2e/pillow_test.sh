@@ -7,7 +7,9 @@
 # -ltiff, -lfreetype, -llcms2, -lwebp, -lxcb, whose static archives need
 # more in turn (libfreetype.a: libpng16, brotli; libxcb.a: libXau,
 # libXdmcp), found through pkg-config --static. Debian ships no liblcms2.a:
-# `oxcc link` builds it from Debian's lcms2 source package (its recipe). `oxcc link` makes one
+# `oxcc link` builds it from Debian's lcms2 source package (its recipe).
+# Debian keeps libtiff's headers in the multiarch include directory, given
+# to the build in CPPFLAGS (heavy_lib.sh). `oxcc link` makes one
 # executable of Pillow and pytest; ldd shows none of those libraries,
 # `python -m PIL` (pilinfo, which reads PIL._imaging.__file__) works, and
 # Pillow's own Tests/ pass inside it with python3's counts on the same

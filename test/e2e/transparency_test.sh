@@ -10,9 +10,9 @@
 # Third-party sources are fetched as Debian source packages into
 # $OXCC_TEST_CACHE (~/.cache/oxcc-tests)/transparency (extracted once), never into the
 # tree; the capture (minutes of configure runs, no oxcc in them) is kept
-# there too, keyed by its inputs, so a warm run only replays. The distinct command lines are left in that cache as
-# command-lines.txt: utils/fuzz seeds fuzz-parse-args with them
-# (OXCC_FUZZ_SEEDS).
+# there too, keyed by its inputs, so a warm run only replays. The distinct
+# command lines are left in that cache as command-lines.txt: utils/fuzz
+# seeds fuzz-parse-args with them (OXCC_FUZZ_SEEDS).
 # Usage: transparency_test.sh OXCC_BIN_DIR [MIN_DISTINCT] [REPLAY_LIMIT]
 #        transparency_test.sh --fetch   (fetch and extract the sources only)
 set -euo pipefail
@@ -91,9 +91,11 @@ wheel_capture() { # wheel_capture DIR: pip wheel with CC=capture
 # The capture runs no oxcc (gcc behind capture-cc) and depends only on
 # its inputs, so it is cached under their key: this script and
 # capture-cc, the sources, the fixtures, the compiler and Python's build
-# tools. Calls are replayed in the cwd they were captured in, so the
-# capture is made where it stays ($tcache/capture-KEY, one kept); one
-# that did not finish (no done file) is made again.
+# tools (configure also probes the installed -dev packages, which are not
+# in the key: a capture made before one changed is still real calls, and
+# gcc and oxcc replay it alike). Calls are replayed in the cwd they were
+# captured in, so the capture is made where it stays ($tcache/capture-KEY,
+# one kept); one that did not finish (no done file) is made again.
 key=$( { cat "$0" "$here/transparency/capture-cc"
          basename "$(source_tree python3.11)"; basename "$(source_tree xz-utils)"
          basename "$("$root/utils/fetch-corpus" markupsafe)"
