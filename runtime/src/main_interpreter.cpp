@@ -6,6 +6,7 @@
 #include "frozen.h"
 #include "interpreter.h"
 #include "launch.h"
+#include "prefault.h"
 #include "resource_file.h"
 #include "runtime_state.h"
 
@@ -315,6 +316,7 @@ Result<std::unique_ptr<MainInterpreter>> MainInterpreter::create(const Interpret
   PyImport_FrozenModules = kFrozenModules;
   setTerminfo(c);
 
+  if (c.prefaultData) (void)prefaultPythonData();
   PyStatus status = preInitialize(options);
   if (PyStatus_Exception(status)) return fail(fromPyStatus(status));
   // After pre-initialisation and before initialisation: the one point

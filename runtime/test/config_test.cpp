@@ -1,13 +1,20 @@
 // runtime.config: InterpreterConfig checks that need no interpreter, the C
 // API's configuration functions, and (in the same binary, built without
-// jemalloc/mimalloc) the error for an allocator that is not built in.
+// jemalloc/mimalloc) the error for an allocator that is not built in, and
+// the pre-faulting of libpython's data (no interpreter starts in this
+// binary, so those pages are still untouched when its test runs).
 #include "allocator.h"
 #include "config.h"
+#include "prefault.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <cstring>
+#include <fstream>
+#include <sstream>
+
+extern "C" char _PyRuntime;
 
 namespace {
 
@@ -164,6 +171,42 @@ TEST(Config, AllocatorNotBuiltInIsAnError) {
   EXPECT_NE(oxrt::prepareAllocator(oxrt::Allocator::Mimalloc).find("libmimalloc-dev"),
             std::string::npos);
   EXPECT_EQ(oxrt::prepareAllocator(oxrt::Allocator::System), "");
+}
+
+} // namespace
+
+namespace {
+
+// The kernel's "Anonymous:" figure (kB) for the mapping holding `address`:
+// pages of a private file mapping become anonymous once written (copied).
+long anonymousKbAt(uintptr_t address) {
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    unsigned long begin = 0, end = 0;
+    if (std::sscanf(line.c_str(), "%lx-%lx ", &begin, &end) == 2 && line.find(' ') > 8) {
+      inside = begin <= address && address < end;
+      continue;
+    }
+    long kb = 0;
+    if (inside && std::sscanf(line.c_str(), "Anonymous: %ld kB", &kb) == 1) return kb;
+  }
+  return -1;
+}
+
+TEST(Prefault, CopiesLibpythonsDataInOneRequest) {
+  uintptr_t anchor = reinterpret_cast<uintptr_t>(&_PyRuntime);
+  long before = anonymousKbAt(anchor);
+  ASSERT_GE(before, 0) << "no mapping holds _PyRuntime in /proc/self/smaps";
+  unsigned long bytes = oxrt::prefaultPythonData();
+  ASSERT_GT(bytes, 0u) << "MADV_POPULATE_WRITE refused (kernel before 5.14?)";
+  EXPECT_EQ(bytes % 4096, 0u);
+  long after = anonymousKbAt(anchor);
+  // Every page asked for is now a private copy; before, only the few that
+  // static initialisers wrote were.
+  EXPECT_GE(after, long(bytes / 1024)) << "before " << before << " kB";
+  EXPECT_GT(after - before, 256) << "before " << before << " kB, after " << after << " kB";
 }
 
 } // namespace

@@ -196,6 +196,10 @@ struct InterpreterConfig {
 
   Allocator allocator = Allocator::Default;
   AllocatorDomains allocatorDomains;
+  // Copy libpython's writable data in with one request before CPython
+  // starts, instead of one page fault per page as its start writes them
+  // (docs/embedding.md says what it costs). Off: the kernel's default.
+  bool prefaultData = true;
 
   int optimizationLevel = -1; // 0, 1 (-O), 2 (-OO); -1: from argv / the profile
   // sys.frozen = True, as freezers set it. multiprocessing then starts
