@@ -391,7 +391,8 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
       for (const auto &d : plan.python.dynloadDirs) collectArgs += " --dynload " + shellWord(d);
   }
   if (o.stdlib == StdlibMode::Auto) collectArgs += " --stdlib-auto";
-  if (!o.embedSource) collectArgs += " --no-source";
+  if (o.pySource == PySource::None) collectArgs += " --no-source";
+  if (o.pySource == PySource::Zlib) collectArgs += " --compress-source";
   for (const auto &p : o.extractPackageData) collectArgs += " --extract-data " + shellWord(p);
   if (!o.entryModule.empty()) collectArgs += " --root-module " + shellWord(o.entryModule);
   for (const auto &d : o.dispatch) collectArgs += " --root-module " + shellWord(d.module);

@@ -15,7 +15,7 @@ const char *kLinkUsage =
     "                 [--shared-modules=memory|extract|filesystem]\n"
     "                 [-m MODULE[:FUNC] | --script FILE | --dispatch NAME=MODULE[:FUNC]...]\n"
     "                 [--allocator=auto|mimalloc|system] [--debug-info=separate|keep|none]\n"
-    "                 [--py-source=embed|none] [--package-data=memory|extract:NAME,...]\n"
+    "                 [--py-source=zlib|embed|none] [--package-data=memory|extract:NAME,...]\n"
     "                 [--build-dir DIR] [-j N] [-v]\n"
     "                 [--plugin PATH.so]...\n"
     "                 [--explain[=libs|size]] [--allow-shared-deps]\n"
@@ -32,8 +32,9 @@ const char *kLinkUsage =
     "  cached) serves every allocation; auto is mimalloc on musl, the C library's elsewhere.\n"
     "  --debug-info: APP is stripped and its debug info kept in APP.debug, which gdb finds\n"
     "  (separate, the default), left in APP (keep), or dropped (none).\n"
-    "  --py-source=none embeds bytecode without the .py source: smaller; tracebacks then\n"
-    "  show no source lines and say why.\n"
+    "  --py-source: each module's .py source beside its bytecode, for tracebacks and inspect:\n"
+    "  zlib-compressed (zlib, the default: a quarter of the bytes, inflated when read), as is\n"
+    "  (embed), or left out (none: smaller still; tracebacks then show no lines and say why).\n"
     "  --package-data=extract:NAME: package NAME's files (data, sources) are written on its\n"
     "  first import to a private cache directory, which its __file__ and __path__ name, for\n"
     "  code that opens them by path (C libraries too); its modules still load from memory.\n"
@@ -103,7 +104,7 @@ bool parsePackageData(const std::string &v, std::vector<std::string> &names, std
 
 bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std::string &error) {
   std::string emit = "exe", stdlib = "full", sharedModules = "memory", allocator = "auto",
-              debugInfo = "separate", pySource = "embed";
+              debugInfo = "separate", pySource = "zlib";
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     // --opt VALUE and --opt=VALUE alike.
@@ -182,7 +183,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   static const char *const kShared[] = {"memory", "extract", "filesystem"};
   static const char *const kAllocator[] = {"auto", "mimalloc", "system"};
   static const char *const kDebugInfo[] = {"separate", "keep", "none"};
-  static const char *const kPySource[] = {"embed", "none"};
+  static const char *const kPySource[] = {"zlib", "embed", "none"};
   int emitIndex = oneOf(emit, kEmit), stdlibIndex = oneOf(stdlib, kStdlib),
       sharedIndex = oneOf(sharedModules, kShared), allocatorIndex = oneOf(allocator, kAllocator),
       debugIndex = oneOf(debugInfo, kDebugInfo), pySourceIndex = oneOf(pySource, kPySource);
@@ -215,7 +216,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
   else if (debugIndex < 0)
     error = "--debug-info is separate, keep or none";
   else if (pySourceIndex < 0)
-    error = "--py-source is embed or none";
+    error = "--py-source is zlib, embed or none";
   else if (o.explain && o.explainSize)
     error = "--explain=libs links nothing and --explain=size needs the link: choose one";
   else if (o.emit == Emit::Libpython && o.explainSize)
@@ -230,7 +231,7 @@ bool parseLinkOptions(const std::vector<std::string> &args, LinkOptions &o, std:
     error = "--python " + o.python + ": unknown distribution; use debian, a target triple "
             "(x86_64-linux-musl) or a distribution's directory";
   if (!error.empty()) return false;
-  o.embedSource = pySourceIndex == 0;
+  o.pySource = PySource(pySourceIndex);
   o.output = absolutePath(o.output);
   if (o.buildDir.empty()) o.buildDir = o.output + ".oxcc-build";
   o.buildDir = absolutePath(o.buildDir);

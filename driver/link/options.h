@@ -10,6 +10,9 @@ namespace oxcc {
 enum class Emit { Exe, Libpython };
 // --stdlib: all of it, what the app's bytecode imports, or nothing.
 enum class StdlibMode { Full, Auto, None };
+// The .py source beside each module's bytecode (for tracebacks, inspect):
+// compressed (read back rarely, a quarter of the bytes), as is, or left out.
+enum class PySource { Zlib, Embed, None };
 // --shared-modules: where the distribution's .so modules (lib-dynload) load from.
 enum class SharedModules { Memory, Extract, Filesystem };
 // --allocator: the process's malloc. Auto: mimalloc on musl (its own malloc
@@ -55,7 +58,7 @@ struct LinkOptions {
   bool allowSharedDeps = false;       // --allow-shared-deps: a -l found only as .so is packed (shared_deps.h)
   ProcessAllocator allocator = ProcessAllocator::Auto; // --allocator=auto|mimalloc|system
   DebugInfo debugInfo = DebugInfo::Separate;           // --debug-info=separate|keep|none
-  bool embedSource = true;            // --py-source=embed|none: .py source beside the bytecode
+  PySource pySource = PySource::Zlib;                  // --py-source=zlib|embed|none
   std::vector<std::string> extractPackageData; // --package-data=extract:NAME,...: files opened by path
 };
 

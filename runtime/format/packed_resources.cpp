@@ -172,6 +172,10 @@ std::optional<Resources> Resources::open(const void *blob, size_t size, std::str
         error = entryName(i) + "module without code";
         return std::nullopt;
       }
+      if ((e.flags & kModuleSourceZlib) && e.auxLength == 0) {
+        error = entryName(i) + "compressed source flag without a source";
+        return std::nullopt;
+      }
       break;
     case ResourceKind::File:
       if (e.flags != 0 || e.auxLength != 0) {

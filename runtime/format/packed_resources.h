@@ -30,7 +30,12 @@ enum class ResourceKind : uint16_t {
 // Flags of a Module entry.
 inline constexpr uint16_t kModulePackage = 1u << 0;
 inline constexpr uint16_t kModuleNamespace = 1u << 1; // implies package, no code
-inline constexpr uint16_t kModuleFlagsKnown = kModulePackage | kModuleNamespace;
+// The aux payload (the source) is a zlib stream (RFC 1950), inflated when
+// something asks for the source (tracebacks, inspect): sources compress to
+// a quarter and are rarely read, while code is read at every import and
+// stays uncompressed so it unmarshals in place.
+inline constexpr uint16_t kModuleSourceZlib = 1u << 2;
+inline constexpr uint16_t kModuleFlagsKnown = kModulePackage | kModuleNamespace | kModuleSourceZlib;
 
 // Aux payload of a SharedLibrary entry: the CRC-32 of its data (zlib's), 4
 // bytes little-endian. The runtime checks it before handing the bytes to the

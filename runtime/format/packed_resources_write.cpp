@@ -138,6 +138,10 @@ bool ResourceWriter::serialize(std::string &out, std::string &error) const {
         error = what + "no code";
         return false;
       }
+      if ((e.flags & kModuleSourceZlib) && e.aux.empty()) {
+        error = what + "compressed source flag (4) without a source";
+        return false;
+      }
     } else if (kind == ResourceKind::SharedLibrary || kind == ResourceKind::SharedDependency) {
       if (e.data.empty()) {
         error = what + "no bytes";

@@ -787,7 +787,7 @@ def _excepthook(exc_type, value, tb):
         traceback.print_exception(exc_type, value, tb)
         if _without_source(tb):
             sys.stderr.write('(source lines not shown: this binary holds bytecode only; '
-                             'link it with --py-source=embed to see them)\n')
+                             'link it with --py-source=zlib (the default) to see them)\n')
     except BaseException:
         sys.__excepthook__(exc_type, value, tb)
 

@@ -90,11 +90,38 @@ PyObject *fnModuleCode(PyObject *, PyObject *arg) {
   return nullptr;
 }
 
-// module_source(name) -> bytes or None
+// A source packed as a zlib stream (kModuleSourceZlib), inflated by
+// CPython's own zlib module, built into every distribution oxcc links: the
+// runtime then carries no second zlib. Read rarely (tracebacks, inspect),
+// so a call per read costs nothing that matters.
+PyObject *inflateSource(PyObject *name, std::string_view packed) {
+  PyObject *zlib = PyImport_ImportModule("zlib");
+  if (!zlib) return nullptr;
+  PyObject *view = PyMemoryView_FromMemory(const_cast<char *>(packed.data()),
+                                           Py_ssize_t(packed.size()), PyBUF_READ);
+  PyObject *source = view ? PyObject_CallMethod(zlib, "decompress", "O", view) : nullptr;
+  Py_XDECREF(view);
+  Py_DECREF(zlib);
+  if (!source && PyErr_ExceptionMatches(PyExc_Exception)) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    PyErr_Format(PyExc_ImportError, "corrupt source for module '%U' in the packed resources: %S",
+                 name, value ? value : Py_None);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+  }
+  return source;
+}
+
+// module_source(name) -> source bytes (inflated if packed compressed), or None
 PyObject *fnModuleSource(PyObject *, PyObject *arg) {
   std::string_view name;
   if (!argText(arg, name)) return nullptr;
-  return bytesOrNone(res().find(ResourceKind::Module, name), /*aux=*/true);
+  auto r = res().find(ResourceKind::Module, name);
+  if (r && (r->flags & kModuleSourceZlib)) return inflateSource(arg, r->aux);
+  return bytesOrNone(r, /*aux=*/true);
 }
 
 // file_data(key) -> bytes or None

@@ -204,7 +204,12 @@ TEST(PackedResources, WriterRefusesBadEntries) {
   refuses([](ResourceWriter &w) { w.addModule("a", 0, "", ""); }, "module without code");
   refuses([](ResourceWriter &w) { w.addModule("a", kModuleNamespace, "", ""); }, "ns not package");
   refuses([](ResourceWriter &w) { w.addModule("a", 3, "code", ""); }, "ns with code");
-  refuses([](ResourceWriter &w) { w.addModule("a", 4, "code", ""); }, "unknown flag");
+  refuses([](ResourceWriter &w) { w.addModule("a", 8, "code", ""); }, "unknown flag");
+  refuses([](ResourceWriter &w) { w.addModule("a", kModuleSourceZlib, "code", ""); },
+          "compressed source flag without a source");
+  refuses([](ResourceWriter &w) {
+    w.addModule("a", kModulePackage | kModuleNamespace | kModuleSourceZlib, "", "");
+  }, "namespace with a compressed source");
   refuses([](ResourceWriter &w) { w.addFile("/abs", "x"); }, "absolute");
   refuses([](ResourceWriter &w) { w.addFile("a/../b", "x"); }, "dotdot");
   refuses([](ResourceWriter &w) { w.addFile("a//b", "x"); }, "empty component");
@@ -249,6 +254,31 @@ TEST(PackedResources, RefusesBadHeaders) {
   std::string error;
   EXPECT_FALSE(Resources::open(p, bytes.size(), error));
   EXPECT_NE(error.find("aligned"), std::string::npos);
+}
+
+// The compressed-source flag (4) round-trips, and a reader refuses it on an
+// entry without a source (a blob a writer would not make).
+TEST(PackedResources, CompressedSourceFlag) {
+  ResourceWriter w;
+  w.addModule("m", kModuleSourceZlib, "code", "zlib-bytes");
+  w.addModule("n", 0, "code", "");
+  std::string bytes, error;
+  ASSERT_TRUE(w.serialize(bytes, error)) << error;
+  {
+    AlignedBlob blob(bytes);
+    auto res = openBlob(blob, error);
+    ASSERT_TRUE(res) << error;
+    auto m = res->find(ResourceKind::Module, "m");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->flags, kModuleSourceZlib);
+    EXPECT_EQ(m->aux, "zlib-bytes");
+  }
+  // Set the flag on "n", which has no source: the flags field of the second
+  // entry (entries are sorted: "m", "n").
+  AlignedBlob blob(bytes);
+  blob.bytes()[packed::kHeaderSize + packed::kEntrySize + 10] = uint8_t(kModuleSourceZlib);
+  EXPECT_FALSE(openBlob(blob, error));
+  EXPECT_NE(error.find("compressed source flag without a source"), std::string::npos) << error;
 }
 
 // Random bit flips: the reader either refuses or accepts a blob whose every

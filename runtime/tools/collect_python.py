@@ -48,6 +48,7 @@ import types
 import stat
 from inspect import CO_OPTIMIZED
 import zipfile
+import zlib
 
 import site_packages
 
@@ -59,7 +60,7 @@ STDLIB_EXCLUDE_PATHS = ('lib2to3/tests',)
 # Compiled extension modules met while walking a root are linked into the
 # executable as built-ins, never packed from there; --dynload packs them.
 EXTENSION_SUFFIXES = ('.so', '.pyd', '.dylib')
-FLAG_PACKAGE, FLAG_NAMESPACE = 1, 2
+FLAG_PACKAGE, FLAG_NAMESPACE, FLAG_SOURCE_ZLIB = 1, 2, 4  # packed_resources.h
 
 
 class CollectError(Exception):
@@ -220,6 +221,21 @@ def stored_file(out_dir, path):
     if not os.path.exists(stored):
         os.makedirs(os.path.dirname(stored), exist_ok=True)
         write_atomic(stored, data)
+    return stored
+
+
+def compressed_source(out_dir, path):
+    """A module's source as a zlib stream (packed with flag 4: the runtime
+    inflates it when a traceback or inspect asks), content-addressed under
+    out_dir/srcz by the source's hash, so a relink compresses only what
+    changed."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    digest = hashlib.sha256(data).hexdigest()
+    stored = os.path.join(out_dir, 'srcz', digest[:2], digest)
+    if not os.path.exists(stored):
+        os.makedirs(os.path.dirname(stored), exist_ok=True)
+        write_atomic(stored, zlib.compress(data, 9))
     return stored
 
 
@@ -543,6 +559,9 @@ def main(argv):
                    '(oxcc link --package-data=extract:PACKAGE): it must be collected')
     p.add_argument('--no-source', action='store_true',
                    help='embed bytecode only, no .py source (tracebacks then show no source lines)')
+    p.add_argument('--compress-source', action='store_true',
+                   help='pack each .py source as a zlib stream (a quarter of the bytes; the '
+                        'runtime inflates it when a traceback or inspect reads it)')
     p.add_argument('--stdlib-auto', action='store_true',
                    help='keep only the stdlib modules that the other modules (and --root-module) '
                    'import, transitively')
@@ -676,8 +695,13 @@ def main(argv):
         if m['flags'] & FLAG_NAMESPACE:
             lines.append(f'module\t{name}\t{m["flags"]}\t-\t-')
         else:
-            source = '-' if args.no_source else tsv_field(m["source"], "path")
-            lines.append(f'module\t{name}\t{m["flags"]}\t{tsv_field(m["code"], "path")}\t{source}')
+            flags, source = m['flags'], '-'
+            if not args.no_source and args.compress_source:
+                flags |= FLAG_SOURCE_ZLIB
+                source = tsv_field(compressed_source(out_dir, m['source']), 'path')
+            elif not args.no_source:
+                source = tsv_field(m['source'], 'path')
+            lines.append(f'module\t{name}\t{flags}\t{tsv_field(m["code"], "path")}\t{source}')
     for key in sorted(files):
         lines.append(f'file\t{key}\t{tsv_field(stored_file(out_dir, files[key]), "path")}')
     for name in sorted(shlibs):

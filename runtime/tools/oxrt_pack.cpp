@@ -2,7 +2,8 @@
 //
 // Packs the files a manifest names into a packed-resources blob (format v1,
 // docs/formats-resources.md). One entry per line, fields separated by TAB:
-//   module <NAME> <FLAGS> <CODE_PATH> <SOURCE_PATH>   FLAGS: 0 module, 1 package, 3 namespace
+//   module <NAME> <FLAGS> <CODE_PATH> <SOURCE_PATH>   FLAGS: 0 module, 1 package, 3 namespace;
+//                                                     +4: SOURCE_PATH holds a zlib stream
 //   file   <KEY>  <DATA_PATH>
 //   shlib  <NAME> <DATA_PATH>                         extension module "pkg._ext": an ELF .so
 //   shdep  <SONAME> <DATA_PATH>                       a library such modules need: its DT_SONAME
@@ -156,7 +157,8 @@ int main(int argc, char **argv) {
       errno = 0;
       unsigned long flags = std::strtoul(f[2].c_str(), &end, 10);
       if (f[2].empty() || *end != '\0' || errno != 0 || flags > oxrt::kModuleFlagsKnown)
-        return fail("bad FLAGS '" + f[2] + "' (0 module, 1 package, 3 namespace package)");
+        return fail("bad FLAGS '" + f[2] +
+                    "' (0 module, 1 package, 3 namespace package; +4 compressed source)");
       bool ns = flags & oxrt::kModuleNamespace;
       if (ns && (f[3] != "-" || f[4] != "-"))
         return fail("a namespace package has no code or source: use '-' for both paths");

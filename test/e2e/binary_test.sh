@@ -111,16 +111,24 @@ check "oxcc link --debug-info=none" link --debug-info=none
 check_that "none: neither in APP, no APP.debug" "[[ -z \$(has_sections '$app') && ! -e '$app.debug' ]]"
 check_that "none: it runs, the size of the separate one" \
   "[[ \$('$app' -c 'print(6*7)') == 42 && \$(stat -c %s '$app') -le $size_separate ]]"
-# 4. --py-source=none: bytecode only. A traceback through the stdlib shows
-# no source line and says why; with the source (the default) it shows them.
+# 4. --py-source: zlib-compressed (the default), as is (embed), or none.
+# With the source a traceback through the stdlib shows its lines and
+# inspect reads it; without, it shows none and says why.
 traceback() { "$app" -c "import json; json.loads('{')" 2>&1 || true; }
-check_that "embedded source: the traceback shows json's lines, no note" \
+check_that "compressed source (the default): the traceback shows json's lines, no note" \
   "traceback | grep -q 'return _default_decoder.decode(s)' && ! traceback | grep -q 'bytecode only'"
+check_that "compressed source: inspect.getsource reads it back whole" \
+  "'$app' -c 'import inspect, json.decoder as d; s = inspect.getsource(d); compile(s, \"d\", \"exec\"); assert \"class JSONDecoder\" in s and len(s.splitlines()) > 300'"
+size_zlib=$(stat -c %s "$app")
+check "oxcc link --py-source=embed" link --py-source=embed --debug-info=none
+check_that "embed: the traceback shows json's lines" "traceback | grep -q 'return _default_decoder.decode(s)'"
+check_that "embed: larger than with compressed source" "[[ \$(stat -c %s '$app') -gt $size_zlib ]]"
+echo "INFO size with compressed source: $size_zlib; as is: $(stat -c %s "$app")"
 check "oxcc link --py-source=none" link --py-source=none --debug-info=none
 check_that "no source: no source line, and a note that says why" \
   "! traceback | grep -q '_default_decoder.decode(s)' &&
-   traceback | grep -q '^(source lines not shown: this binary holds bytecode only; link it with --py-source=embed'"
-check_that "no source: the smaller binary" "[[ \$(stat -c %s '$app') -lt $size_separate ]]"
+   traceback | grep -q '^(source lines not shown: this binary holds bytecode only; link it with --py-source=zlib'"
+check_that "no source: the smaller binary" "[[ \$(stat -c %s '$app') -lt $size_zlib ]]"
 echo "INFO size without source: $(stat -c %s "$app")"
 echo "INFO size: separate $size_separate bytes (+ $size_debug in APP.debug); none $(stat -c %s "$app")"
 finish
