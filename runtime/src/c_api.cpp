@@ -132,9 +132,9 @@ int oxrt_config_set_sys_frozen(oxrt_config *c, int enabled) {
   c->config.sysFrozen = enabled != 0;
   return 0;
 }
-int oxrt_config_set_prefault_data(oxrt_config *c, int enabled) {
+int oxrt_config_set_prefault(oxrt_config *c, int enabled) {
   OXRT_CONFIG_OR_FAIL;
-  c->config.prefaultData = enabled != 0;
+  c->config.prefault = enabled != 0;
   return 0;
 }
 int oxrt_config_set_multiprocessing(oxrt_config *c, int autoDispatch, const char *method) {

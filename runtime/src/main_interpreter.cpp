@@ -316,7 +316,10 @@ Result<std::unique_ptr<MainInterpreter>> MainInterpreter::create(const Interpret
   PyImport_FrozenModules = kFrozenModules;
   setTerminfo(c);
 
-  if (c.prefaultData) (void)prefaultPythonData();
+  if (c.prefault) {
+    (void)prefaultPythonData();
+    prefaultArenas();
+  }
   PyStatus status = preInitialize(options);
   if (PyStatus_Exception(status)) return fail(fromPyStatus(status));
   // After pre-initialisation and before initialisation: the one point

@@ -1,5 +1,8 @@
 #include "prefault.h"
 
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
 #include <cstdint>
 #include <link.h>
 #include <sys/mman.h>
@@ -58,6 +61,24 @@ unsigned long prefaultPythonData() {
   unsigned long size = search.end - search.begin;
   if (madvise(reinterpret_cast<void *>(search.begin), size, MADV_POPULATE_WRITE) != 0) return 0;
   return size;
+}
+
+namespace {
+
+void *populatedArena(void *, size_t size) {
+  void *p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  (void)madvise(p, size, MADV_POPULATE_WRITE); // refused on old kernels: faults as before
+  return p;
+}
+
+void freeArena(void *, void *p, size_t size) { munmap(p, size); }
+
+} // namespace
+
+void prefaultArenas() {
+  static PyObjectArenaAllocator allocator{nullptr, populatedArena, freeArena};
+  PyObject_SetArenaAllocator(&allocator);
 }
 
 } // namespace oxrt

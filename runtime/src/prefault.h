@@ -1,4 +1,5 @@
-// Pre-faulting CPython's writable data before the interpreter starts.
+// Pre-faulting memory CPython is about to write, in one request per range
+// instead of one page fault per page (each costs microseconds on a VM).
 #pragma once
 
 namespace oxrt {
@@ -12,5 +13,13 @@ namespace oxrt {
 // for, 0 when nothing was done (kernels before 5.14 refuse the request;
 // that is harmless: the pages then fault in one by one as before).
 unsigned long prefaultPythonData();
+
+// Makes pymalloc take its arenas (1 MiB each, mapped when the ones it has
+// are full) already populated: an arena is filled pool by pool soon after
+// it is mapped, so populating it at once replaces up to 256 faults by one
+// call. Measured: importing 216 stdlib modules 6% faster, the CPU suite 2%.
+// Must be called before CPython starts; a no-op for memory pymalloc does
+// not serve (another allocator in the object domain).
+void prefaultArenas();
 
 } // namespace oxrt

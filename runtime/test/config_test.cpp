@@ -13,6 +13,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <sys/mman.h>
+#include <vector>
 
 extern "C" char _PyRuntime;
 
@@ -171,6 +173,34 @@ TEST(Config, AllocatorNotBuiltInIsAnError) {
   EXPECT_NE(oxrt::prepareAllocator(oxrt::Allocator::Mimalloc).find("libmimalloc-dev"),
             std::string::npos);
   EXPECT_EQ(oxrt::prepareAllocator(oxrt::Allocator::System), "");
+}
+
+// An arena pymalloc maps through the allocator prefaultArenas() installs
+// is resident at once (mincore), where a plain anonymous mapping is not.
+TEST(Prefault, ArenasArriveResident) {
+  auto resident = [](void *p, size_t size) {
+    std::vector<unsigned char> pages(size / 4096);
+    EXPECT_EQ(mincore(p, size, pages.data()), 0);
+    size_t n = 0;
+    for (unsigned char v : pages) n += v & 1;
+    return n;
+  };
+  PyObjectArenaAllocator before;
+  PyObject_GetArenaAllocator(&before);
+  const size_t size = size_t(1) << 20;
+  void *plain = before.alloc(before.ctx, size);
+  ASSERT_NE(plain, nullptr);
+  EXPECT_LT(resident(plain, size), size / 4096 / 2) << "CPython's own arenas already resident?";
+  before.free(before.ctx, plain, size);
+
+  oxrt::prefaultArenas();
+  PyObjectArenaAllocator after;
+  PyObject_GetArenaAllocator(&after);
+  void *arena = after.alloc(after.ctx, size);
+  ASSERT_NE(arena, nullptr);
+  EXPECT_EQ(resident(arena, size), size / 4096);
+  after.free(after.ctx, arena, size);
+  PyObject_SetArenaAllocator(&before);
 }
 
 } // namespace

@@ -197,9 +197,10 @@ struct InterpreterConfig {
   Allocator allocator = Allocator::Default;
   AllocatorDomains allocatorDomains;
   // Copy libpython's writable data in with one request before CPython
-  // starts, instead of one page fault per page as its start writes them
-  // (docs/embedding.md says what it costs). Off: the kernel's default.
-  bool prefaultData = true;
+  // starts, and take pymalloc's arenas populated, instead of one page fault
+  // per page as they are first written (docs/embedding.md says what it
+  // gains and costs). Off: the kernel's default, page by page.
+  bool prefault = true;
 
   int optimizationLevel = -1; // 0, 1 (-O), 2 (-OO); -1: from argv / the profile
   // sys.frozen = True, as freezers set it. multiprocessing then starts

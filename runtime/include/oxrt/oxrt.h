@@ -93,7 +93,7 @@ int oxrt_config_set_shared_module_policy(oxrt_config *config, const char *module
 int oxrt_config_set_allocator(oxrt_config *config, int allocator, int domains);
 int oxrt_config_set_optimization_level(oxrt_config *config, int level);
 int oxrt_config_set_sys_frozen(oxrt_config *config, int enabled);
-int oxrt_config_set_prefault_data(oxrt_config *config, int enabled);
+int oxrt_config_set_prefault(oxrt_config *config, int enabled);
 int oxrt_config_set_multiprocessing(oxrt_config *config, int auto_dispatch, const char *start_method);
 int oxrt_config_set_terminfo(oxrt_config *config, int mode, const char *dirs);
 int oxrt_config_set_file_attribute(oxrt_config *config, int policy);
