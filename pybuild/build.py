@@ -126,7 +126,7 @@ def cache_key(b):
         "builder": BUILDER_VERSION, "target": b.target.name, "cc": b.target.cc_identity,
         "deps": b.opts.deps, "without": sorted(b.opts.without),
         "python": b.python.sha256,
-        "libs": {p: [s.sha256, next(r["recipe"] for r in b.recipes if r["package"] == p)]
+        "libs": {p: [s.key, next(r["recipe"] for r in b.recipes if r["package"] == p)]
                  for p, s in b.dep_sources.items()},
     }
     if b.opts.deps == "system":
@@ -152,7 +152,7 @@ def build_deps(b):
 
 def library_prefix(root, target, recipe, src, deps=None):
     """Where a library's build is cached: keyed by everything it is built from."""
-    inputs = [BUILDER_VERSION, recipe["recipe"], target.name, target.cc_identity, src.sha256]
+    inputs = [BUILDER_VERSION, recipe["recipe"], target.name, target.cc_identity, src.key]
     # Built against other recipes' prefixes: their names hold their keys.
     if deps:
         inputs.append(sorted(os.path.basename(p) for p in deps.values()))
@@ -170,6 +170,10 @@ def build_library(root, work, target, recipe, src, jobs, say, log_for, times, de
     cached one); returns the prefix. `deps`: the prefixes of the recipes it
     requires, by name, handed to its build function."""
     label = f"{recipe['package']} {src.upstream}"
+    if not src.patched and src.name not in sources.UNPATCHED:
+        progress(f"warning: {recipe['package']}: Debian's patches could not be fetched "
+                 f"({src.version}): built from the orig tarball alone, WITHOUT the security "
+                 f"fixes Debian applies to it")
     prefix = library_prefix(root, target, recipe, src, deps)
     if os.path.isdir(prefix):
         say(f"{label}: cached")

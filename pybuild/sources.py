@@ -1,15 +1,30 @@
 """Source tarballs: Debian source packages fetched with apt, verified
-against their .dsc, cached in ${cache}/sources; or a user's CPython tarball."""
+against their .dsc, cached in ${cache}/sources; or a user's CPython tarball.
+
+A library is built from its orig tarball with Debian's patches applied (the
+`.debian.tar` the same .dsc lists, its debian/patches/series): that is
+where Debian's stable releases carry their security fixes (libwebp's
+CVE-2023-4863, libtiff's, libxml2's...). CPython's own tree is not patched:
+Debian's series for it starts with its install layout and multiarch
+changes, and its CVE fixes are written on top of them (docs/
+python-distributions.md)."""
 import glob
 import os
 import re
 import shutil
 import subprocess
+import hashlib
 import tarfile
 import tempfile
 from dataclasses import dataclass
 
-from common import PybuildError, UsageError, cache_root, sha256_file
+from common import PybuildError, UsageError, cache_root, progress, sha256_file
+
+# Bump when what "patched" means changes (the series reading, the skips):
+# every library's cache key has it.
+PATCHES_VERSION = 1
+# Debian source packages whose series is not applied (see the docstring).
+UNPATCHED = {"python3.11"}
 
 
 @dataclass
@@ -20,10 +35,31 @@ class Source:
     file: str         # tarball file name
     sha256: str
     path: str         # absolute path of the tarball
+    debian_file: str = None    # the .debian.tar with the patches, if fetched
+    debian_sha256: str = None
+    debian_path: str = None
+
+    @property
+    def patched(self):
+        return bool(self.debian_path) and self.name not in UNPATCHED
+
+    @property
+    def key(self):
+        """What a build from this source is keyed by: the orig tarball and,
+        when they are applied, Debian's patches."""
+        if not self.patched:
+            return self.sha256
+        return hashlib.sha256(f"{self.sha256} {self.debian_sha256} patches-v{PATCHES_VERSION}"
+                              .encode()).hexdigest()
 
     def manifest_entry(self):
-        return {"name": self.name, "version": self.version, "file": self.file,
-                "sha256": self.sha256}
+        entry = {"name": self.name, "version": self.version, "file": self.file,
+                 "sha256": self.sha256}
+        if self.patched:
+            entry["debian_patches"] = {"file": self.debian_file, "sha256": self.debian_sha256}
+        elif self.name not in UNPATCHED and self.name != "cpython":
+            entry["debian_patches"] = "unavailable"
+        return entry
 
 
 def sources_dir():
@@ -35,8 +71,9 @@ def _dsc_field(text, name):
     return m.group(1).strip() if m else None
 
 
-def _orig_from_dsc(dsc_path, package):
-    """(sha256, file) of the package's orig tarball as the .dsc lists it."""
+def _from_dsc(dsc_path, package, what="orig"):
+    """(sha256, file, dsc text) of the package's orig tarball (what="orig")
+    or Debian packaging tarball (what="debian") as the .dsc lists it."""
     with open(dsc_path, errors="replace") as f:
         text = f.read()
     block = re.search(r"^Checksums-Sha256:\n((?: .+\n?)+)", text, re.M)
@@ -45,21 +82,49 @@ def _orig_from_dsc(dsc_path, package):
     for line in block.group(1).splitlines():
         parts = line.split()
         if len(parts) == 3 and re.fullmatch(
-                rf"{re.escape(package)}_[^_/]+\.orig\.tar\.[a-z0-9]+", parts[2]):
+                rf"{re.escape(package)}_[^_/]+\.{what}\.tar\.[a-z0-9]+", parts[2]):
             return parts[0], parts[2], text
     return None, None, text
 
 
+def _orig_from_dsc(dsc_path, package):
+    return _from_dsc(dsc_path, package, "orig")
+
+
+def _with_debian(src, dsc_path, directory):
+    """src with its .debian.tar, when the .dsc names one and a copy in
+    `directory` matches its sha256."""
+    sha, name, _ = _from_dsc(dsc_path, src.name, "debian")
+    path = os.path.join(directory, name) if name else None
+    if path and os.path.isfile(path) and sha256_file(path) == sha:
+        src.debian_file, src.debian_sha256, src.debian_path = name, sha, path
+    return src
+
+
 def _cached(package):
-    """The newest cached, verified tarball of `package`, or None."""
+    """The newest cached, verified tarball of `package`, or None. A cache
+    filled before the patches were kept (a .dsc naming a .debian.tar that
+    is not there, and no note that it could not be fetched) is not used:
+    fetching again brings the patches."""
     d = sources_dir()
     dscs = sorted(glob.glob(os.path.join(d, f"{glob.escape(package)}_*.dsc")))
     for dsc in reversed(dscs):
         sha, orig, text = _orig_from_dsc(dsc, package)
         path = os.path.join(d, orig) if orig else None
         if path and os.path.isfile(path) and sha256_file(path) == sha:
-            return _make_source(package, text, orig, sha, path)
+            src = _with_debian(_make_source(package, text, orig, sha, path), dsc, d)
+            debian = _from_dsc(dsc, package, "debian")[1]
+            if (debian and not src.debian_path and package not in UNPATCHED
+                    and not os.path.exists(_unavailable_note(dsc))):
+                return None
+            return src
     return None
+
+
+def _unavailable_note(dsc_path):
+    """Beside a .dsc: its .debian.tar could not be fetched (so a cached
+    source without it is not fetched again at every build)."""
+    return dsc_path[:-len(".dsc")] + ".debian-unavailable"
 
 
 def _make_source(package, dsc_text, orig, sha, path):
@@ -101,10 +166,24 @@ def fetch(package):
             raise UsageError(f"cannot fetch {orig} of source package '{package}' (apt-get source)")
         if sha256_file(got) != sha:
             raise PybuildError(f"{orig} does not match the sha256 in {os.path.basename(dscs[-1])}")
+        # The patches: a copy that does not match the .dsc is refused; one
+        # that could not be fetched leaves the build unpatched, said loudly
+        # and recorded in the manifest (apt-get may get the orig tarball and
+        # not the .debian.tar).
+        dsha, debian, _ = _from_dsc(dscs[-1], package, "debian")
+        if debian and os.path.isfile(os.path.join(tmp, debian)):
+            if sha256_file(os.path.join(tmp, debian)) != dsha:
+                raise PybuildError(f"{debian} does not match the sha256 in "
+                                   f"{os.path.basename(dscs[-1])}")
+            os.replace(os.path.join(tmp, debian), os.path.join(d, debian))
+        elif debian and package not in UNPATCHED:
+            with open(_unavailable_note(os.path.join(d, os.path.basename(dscs[-1]))), "w") as f:
+                f.write(f"apt-get source fetched no {debian}\n")
         # The tarball first: a .dsc in the cache implies its tarball is there.
         os.replace(got, os.path.join(d, orig))
         os.replace(dscs[-1], os.path.join(d, os.path.basename(dscs[-1])))
-        return _make_source(package, text, orig, sha, os.path.join(d, orig))
+        src = _make_source(package, text, orig, sha, os.path.join(d, orig))
+        return _with_debian(src, os.path.join(d, os.path.basename(dscs[-1])), d)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -133,11 +212,75 @@ def from_tarball(path):
 
 
 def extract(src, dest, log):
-    """Extracts `src` into dest/ (tar is much faster than tarfile) and
-    returns its single top directory."""
+    """Extracts `src` into dest/ (tar is much faster than tarfile), applies
+    Debian's patches when it has them, and returns its top directory."""
     os.makedirs(dest, exist_ok=True)
     log.run(["tar", "--no-same-owner", "-xf", src.path, "-C", dest])
     entries = os.listdir(dest)
+    tree = dest
     if len(entries) == 1 and os.path.isdir(os.path.join(dest, entries[0])):
-        return os.path.join(dest, entries[0])
-    return dest
+        tree = os.path.join(dest, entries[0])
+    if src.patched:
+        apply_debian_patches(src, tree, os.path.join(dest, ".debian"), log)
+    return tree
+
+
+def _series(path):
+    """[(patch file, strip level)] of a quilt series file."""
+    out = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            level = next((w for w in words[1:] if re.fullmatch(r"-p\d+", w)), "-p1")
+            out.append((words[0], level))
+    return out
+
+
+def _targets(patch_path):
+    """The paths a patch writes (its +++ lines, the a/ b/ prefix dropped)."""
+    out = []
+    with open(patch_path, errors="replace") as f:
+        for line in f:
+            if line.startswith("+++ "):
+                p = line[4:].split("\t")[0].strip()
+                out.append(p.split("/", 1)[1] if "/" in p else p)
+    return out
+
+
+def apply_debian_patches(src, tree, work, log):
+    """Debian's debian/patches/series, in order, with patch(1). A patch
+    that does not apply fails the build, naming it, except one whose every
+    file lies under a top directory the tree lacks: it patches a component
+    tarball Debian unpacks beside the main one (freetype's ft2demos and
+    ft2docs), which oxcc does not build."""
+    os.makedirs(work, exist_ok=True)
+    log.run(["tar", "--no-same-owner", "-xf", src.debian_path, "-C", work])
+    patches = os.path.join(work, "debian", "patches")
+    series = os.path.join(patches, "series")
+    if not os.path.isfile(series):
+        log.note(f"{src.debian_file}: no debian/patches/series: nothing to apply")
+        return
+    applied = skipped = 0
+    for name, level in _series(series):
+        path = os.path.normpath(os.path.join(patches, name))
+        if not path.startswith(patches + os.sep) or not os.path.isfile(path):
+            raise PybuildError(f"{src.debian_file}: the series names {name!r}, which is not a "
+                               f"file under debian/patches")
+        argv = ["patch", level, "--forward", "--batch", "--no-backup-if-mismatch", "-i", path]
+        if log.run(argv + ["--dry-run", "--silent"], cwd=tree, ok=(0, 1, 2)) != 0:
+            outside = [t for t in _targets(path)
+                       if not os.path.isdir(os.path.join(tree, t.split("/", 1)[0]))
+                       and "/" in t]
+            if outside and len(outside) == len(_targets(path)):
+                log.note(f"skipped {name}: it patches only {', '.join(sorted(set(t.split('/')[0] for t in outside)))}/, "
+                         f"not part of this tree")
+                skipped += 1
+                continue
+            raise PybuildError(f"Debian's patch {name} of source package '{src.name}' "
+                               f"({src.debian_file}) does not apply to {src.file}; log: {log.path}")
+        log.run(argv, cwd=tree)
+        applied += 1
+    log.note(f"{src.debian_file}: applied {applied} patches of debian/patches/series"
+             + (f", skipped {skipped}" if skipped else ""))

@@ -64,6 +64,20 @@ for mod in ["_ssl", "_hashlib", "_sqlite3", "_ctypes", "zlib", "_bz2", "_lzma", 
 need(m["extension_modules"] == [], "no extension modules (.so)")
 need(any(s["name"] in ("python3.11", "cpython") for s in m["sources"]), "sources: cpython")
 need(all(len(s["sha256"]) == 64 for s in m["sources"]), "sources: sha256")
+# Libraries from Debian source: Debian's patches named (or said missing);
+# CPython's tree is not patched.
+for s in m["sources"]:
+    if ".orig.tar." not in s.get("file", ""):
+        continue
+    dp = s.get("debian_patches")
+    if s["name"] == "python3.11":
+        need(dp is None, "sources: python3.11 is not patched")
+        continue
+    need(dp == "unavailable" or (isinstance(dp, dict) and dp["file"].startswith(s["name"] + "_")
+                                 and ".debian.tar." in dp["file"] and len(dp["sha256"]) == 64),
+         f"sources: {s['name']} debian_patches {dp!r}")
+    if isinstance(dp, dict):
+        print(s["name"])
 so = [f for _, _, fs in os.walk(d) for f in fs if f.endswith(".so")]
 need(not so, f"no .so in the distribution: {so[:3]}")
 PY
@@ -74,6 +88,12 @@ for o in "${opts[@]}"; do
   [[ $o == --no-pgo ]] && pgo=0
 done
 check "manifest fields match the files" manifest_ok "$deps"
+# Each library the manifest says was patched had Debian's series applied:
+# its build log says so (a warm run reads the log its build left).
+for lib in $(manifest_ok "$deps" 2> /dev/null || true); do
+  check_that "$lib: Debian's patches applied (its build log)" \
+    "grep -q 'applied [0-9]* patches of debian/patches/series' '$OXCC_CACHE/python/logs/$target-$lib.log'"
+done
 
 # PGO (the default): the manifest says so, and the compiler recorded the
 # profile flags in libpython's own objects (gcc's DW_AT_producer: what the
