@@ -210,33 +210,26 @@ def write_atomic(path, data):
     os.replace(tmp, path)
 
 
-def stored_file(out_dir, path):
+def stored_file(out_dir, path, subdir='files', transform=None):
     """A data file's content-addressed copy under out_dir/files: the manifest
     then changes whenever the file's content does (as it does for code, whose
-    compiled copy is content-addressed), so an incremental link repacks it."""
+    compiled copy is content-addressed), so an incremental link repacks it.
+    With `transform`, what is stored is transform(content), still addressed
+    by the content, so a relink redoes it only for what changed."""
     with open(path, 'rb') as f:
         data = f.read()
     digest = hashlib.sha256(data).hexdigest()
-    stored = os.path.join(out_dir, 'files', digest[:2], digest)
+    stored = os.path.join(out_dir, subdir, digest[:2], digest)
     if not os.path.exists(stored):
         os.makedirs(os.path.dirname(stored), exist_ok=True)
-        write_atomic(stored, data)
+        write_atomic(stored, transform(data) if transform else data)
     return stored
 
 
 def compressed_source(out_dir, path):
-    """A module's source as a zlib stream (packed with flag 4: the runtime
-    inflates it when a traceback or inspect asks), content-addressed under
-    out_dir/srcz by the source's hash, so a relink compresses only what
-    changed."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    digest = hashlib.sha256(data).hexdigest()
-    stored = os.path.join(out_dir, 'srcz', digest[:2], digest)
-    if not os.path.exists(stored):
-        os.makedirs(os.path.dirname(stored), exist_ok=True)
-        write_atomic(stored, zlib.compress(data, 9))
-    return stored
+    """A module's source as a zlib stream, packed with flag 4: the runtime
+    inflates it when a traceback or inspect asks."""
+    return stored_file(out_dir, path, 'srcz', lambda data: zlib.compress(data, 9))
 
 
 # What the runtime and CPython import by name at start or on errors, beyond
