@@ -249,6 +249,29 @@ def _targets(patch_path):
     return out
 
 
+def _autotools_input(path):
+    name = os.path.basename(path)
+    return name in ("configure.ac", "configure.in", "Makefile.am", "aclocal.m4") or \
+        name.endswith((".am", ".m4"))
+
+
+def _keep_generated_current(tree, mtimes, log):
+    """Gives the autotools inputs the patches changed their old mtimes back
+    (a file a patch created, the oldest of those), so make does not take
+    the shipped configure and Makefile.in for stale and call automake,
+    which a build machine need not have (libxml2's 0034 patch adds a test
+    to Makefile.am). What such a patch changes in the build is then not
+    taken, as the log says; Debian's fixes are in the C sources."""
+    old = [t for t in mtimes.values() if t is not None]
+    floor = min(old) if old else None
+    for path, mtime in sorted(mtimes.items()):
+        f = os.path.join(tree, path)
+        when = mtime if mtime is not None else floor
+        if when is not None and os.path.exists(f):
+            os.utime(f, (when, when))
+            log.note(f"kept the shipped build files current over the patched {path}")
+
+
 def apply_debian_patches(src, tree, work, log):
     """Debian's debian/patches/series, in order, with patch(1). A patch
     that does not apply fails the build, naming it, except one whose every
@@ -263,6 +286,7 @@ def apply_debian_patches(src, tree, work, log):
         log.note(f"{src.debian_file}: no debian/patches/series: nothing to apply")
         return
     applied = skipped = 0
+    mtimes = {}  # autotools inputs a patch touches: their mtime before it
     for name, level in _series(series):
         path = os.path.normpath(os.path.join(patches, name))
         if not path.startswith(patches + os.sep) or not os.path.isfile(path):
@@ -280,7 +304,12 @@ def apply_debian_patches(src, tree, work, log):
                 continue
             raise PybuildError(f"Debian's patch {name} of source package '{src.name}' "
                                f"({src.debian_file}) does not apply to {src.file}; log: {log.path}")
+        for t in _targets(path):
+            if _autotools_input(t) and t not in mtimes:
+                f = os.path.join(tree, t)
+                mtimes[t] = os.stat(f).st_mtime if os.path.exists(f) else None
         log.run(argv, cwd=tree)
         applied += 1
+    _keep_generated_current(tree, mtimes, log)
     log.note(f"{src.debian_file}: applied {applied} patches of debian/patches/series"
              + (f", skipped {skipped}" if skipped else ""))

@@ -30,6 +30,12 @@ COMPONENT = """--- a/demos/demo.c
 -old
 +new
 """
+AUTOMAKE = """--- a/Makefile.am
++++ b/Makefile.am
+@@ -1 +1,2 @@
+ lib_LTLIBRARIES = libpkg.la
++check_PROGRAMS = newtest
+"""
 BAD = """--- a/src/lib.c
 +++ b/src/lib.c
 @@ -1,3 +1,3 @@
@@ -66,6 +72,11 @@ class DebianPatches(unittest.TestCase):
         os.makedirs(os.path.join(orig, "src"))
         with open(os.path.join(orig, "src", "lib.c"), "w") as f:
             f.write("int f(int n) {\n  return n;\n}\n")
+        for name, text in (("Makefile.am", "lib_LTLIBRARIES = libpkg.la\n"),
+                           ("Makefile.in", "# generated from Makefile.am\n")):
+            with open(os.path.join(orig, name), "w") as f:
+                f.write(text)
+            os.utime(os.path.join(orig, name), (1_000_000_000, 1_000_000_000))
         self.orig = os.path.join(self.dir, "pkg_1.0.orig.tar.gz")
         with tarfile.open(self.orig, "w:gz") as tf:
             tf.add(orig, arcname="pkg-1.0")
@@ -102,6 +113,16 @@ class DebianPatches(unittest.TestCase):
             text = f.read()
         self.assertIn("skipped demo.patch: it patches only demos/", text)
         self.assertIn("applied 1 patches of debian/patches/series, skipped 1", text)
+
+    def test_patched_automake_inputs_keep_their_old_mtime(self):
+        # make must not take the shipped Makefile.in for stale and call
+        # automake (a build machine need not have it).
+        src = self.source("am.patch\n", {"am.patch": AUTOMAKE})
+        tree, _ = self.extract(src)
+        with open(os.path.join(tree, "Makefile.am")) as f:
+            self.assertIn("newtest", f.read())
+        self.assertLessEqual(os.stat(os.path.join(tree, "Makefile.am")).st_mtime,
+                             os.stat(os.path.join(tree, "Makefile.in")).st_mtime)
 
     def test_a_patch_that_does_not_apply_fails_naming_it(self):
         src = self.source("fix.patch\nbad.patch\n", {"fix.patch": GOOD, "bad.patch": BAD})
