@@ -125,7 +125,7 @@ def cache_key(b):
     inputs = {
         "builder": BUILDER_VERSION, "target": b.target.name, "cc": b.target.cc_identity,
         "deps": b.opts.deps, "without": sorted(b.opts.without),
-        "python": b.python.sha256,
+        "python": b.python.key,
         "libs": {p: [s.key, next(r["recipe"] for r in b.recipes if r["package"] == p)]
                  for p, s in b.dep_sources.items()},
     }
@@ -170,10 +170,7 @@ def build_library(root, work, target, recipe, src, jobs, say, log_for, times, de
     cached one); returns the prefix. `deps`: the prefixes of the recipes it
     requires, by name, handed to its build function."""
     label = f"{recipe['package']} {src.upstream}"
-    if not src.patched and src.name not in sources.UNPATCHED:
-        progress(f"warning: {recipe['package']}: Debian's patches could not be fetched "
-                 f"({src.version}): built from the orig tarball alone, WITHOUT the security "
-                 f"fixes Debian applies to it")
+    sources.warn_if_unpatched(src)
     prefix = library_prefix(root, target, recipe, src, deps)
     if os.path.isdir(prefix):
         say(f"{label}: cached")
@@ -254,6 +251,7 @@ def configure_cpython(b):
     b.say(f"cpython {b.python.upstream}: configure")
     t = Timer()
     log = b.log("cpython-configure")
+    sources.warn_if_unpatched(b.python)
     try:
         b.src = sources.extract(b.python, os.path.join(b.work, "cpython"), log)
         cpython.configure(b.src, b.target, b.deps, b.opts.without, log)

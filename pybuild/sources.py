@@ -1,12 +1,14 @@
 """Source tarballs: Debian source packages fetched with apt, verified
 against their .dsc, cached in ${cache}/sources; or a user's CPython tarball.
 
-A library is built from its orig tarball with Debian's patches applied (the
-`.debian.tar` the same .dsc lists, its debian/patches/series): that is
-where Debian's stable releases carry their security fixes (libwebp's
-CVE-2023-4863, libtiff's, libxml2's...). CPython's own tree is not patched:
-Debian's series for it starts with its install layout and multiarch
-changes, and its CVE fixes are written on top of them (docs/
+Every source is built from its orig tarball with Debian's patches applied
+(the `.debian.tar` the same .dsc lists, its debian/patches/series): that
+is where Debian's stable releases carry their security fixes (libwebp's
+CVE-2023-4863, libtiff's, libxml2's, CPython's...). A library takes the
+whole series. CPython takes its tail only: Debian's series for it starts
+with Debian's install layout and multiarch changes, which an oxcc
+distribution must not take, and its stable updates are appended after
+them, starting with the first patch named after a CVE (docs/
 python-distributions.md)."""
 import glob
 import os
@@ -23,8 +25,19 @@ from common import PybuildError, UsageError, cache_root, progress, sha256_file
 # Bump when what "patched" means changes (the series reading, the skips):
 # every library's cache key has it.
 PATCHES_VERSION = 1
-# Debian source packages whose series is not applied (see the docstring).
-UNPATCHED = {"python3.11"}
+# Source packages whose series is applied from the first patch whose name
+# matches, not from its start (see the docstring).
+SERIES_FROM = {"python3.11": re.compile(r"CVE-\d{4}-\d+")}
+
+
+def warn_if_unpatched(src):
+    """Says, every time such a source is built or used, that Debian's
+    patches could not be fetched for it (a user's --source tarball has
+    none to miss)."""
+    if src.name != "cpython" and not src.patched:
+        progress(f"warning: {src.name}: Debian's patches could not be fetched "
+                 f"({src.version}): built from the orig tarball alone, WITHOUT the "
+                 f"security fixes Debian applies to it")
 
 
 @dataclass
@@ -41,7 +54,7 @@ class Source:
 
     @property
     def patched(self):
-        return bool(self.debian_path) and self.name not in UNPATCHED
+        return bool(self.debian_path)
 
     @property
     def key(self):
@@ -57,7 +70,7 @@ class Source:
                  "sha256": self.sha256}
         if self.patched:
             entry["debian_patches"] = {"file": self.debian_file, "sha256": self.debian_sha256}
-        elif self.name not in UNPATCHED and self.name != "cpython":
+        elif self.name != "cpython":
             entry["debian_patches"] = "unavailable"
         return entry
 
@@ -114,8 +127,7 @@ def _cached(package):
         if path and os.path.isfile(path) and sha256_file(path) == sha:
             src = _with_debian(_make_source(package, text, orig, sha, path), dsc, d)
             debian = _from_dsc(dsc, package, "debian")[1]
-            if (debian and not src.debian_path and package not in UNPATCHED
-                    and not os.path.exists(_unavailable_note(dsc))):
+            if debian and not src.debian_path and not os.path.exists(_unavailable_note(dsc)):
                 return None
             return src
     return None
@@ -176,7 +188,7 @@ def fetch(package):
                 raise PybuildError(f"{debian} does not match the sha256 in "
                                    f"{os.path.basename(dscs[-1])}")
             os.replace(os.path.join(tmp, debian), os.path.join(d, debian))
-        elif debian and package not in UNPATCHED:
+        elif debian:
             with open(_unavailable_note(os.path.join(d, os.path.basename(dscs[-1]))), "w") as f:
                 f.write(f"apt-get source fetched no {debian}\n")
         # The tarball first: a .dsc in the cache implies its tarball is there.
@@ -285,9 +297,16 @@ def apply_debian_patches(src, tree, work, log):
     if not os.path.isfile(series):
         log.note(f"{src.debian_file}: no debian/patches/series: nothing to apply")
         return
+    entries = _series(series)
+    start = SERIES_FROM.get(src.name)
+    if start:
+        first = next((i for i, (n, _) in enumerate(entries) if start.match(n)), len(entries))
+        log.note(f"{src.debian_file}: the series from {entries[first][0] if first < len(entries) else 'its end'}"
+                 f" (entry {first + 1}): the {first} before it are Debian's packaging")
+        entries = entries[first:]
     applied = skipped = 0
     mtimes = {}  # autotools inputs a patch touches: their mtime before it
-    for name, level in _series(series):
+    for name, level in entries:
         path = os.path.normpath(os.path.join(patches, name))
         if not path.startswith(patches + os.sep) or not os.path.isfile(path):
             raise PybuildError(f"{src.debian_file}: the series names {name!r}, which is not a "

@@ -1,8 +1,9 @@
 """unit.pybuild_sources: Debian's patches applied at extraction
 (sources.apply_debian_patches), on tarballs made here: a patch that
 applies, one that only touches a component tarball oxcc does not unpack,
-one that does not apply, a series naming a file outside debian/patches;
-and the cache key, which must change with the patches.
+one that does not apply, a series naming a file outside debian/patches,
+automake inputs a patch touches, CPython's series taken from its first
+CVE patch; and the cache key, which must change with the patches.
 
 Run: /usr/bin/python3 pybuild/sources_test.py"""
 import os
@@ -146,13 +147,19 @@ class DebianPatches(unittest.TestCase):
         self.assertEqual(src.manifest_entry()["debian_patches"]["file"], "pkg_1.0-1.debian.tar.xz")
         self.assertEqual(bare.manifest_entry()["debian_patches"], "unavailable")
 
-    def test_cpython_is_not_patched(self):
-        src = self.source("fix.patch\n", {"fix.patch": GOOD})
+    def test_cpython_takes_the_series_from_its_first_cve_patch(self):
+        # Before it, Debian's own layout (here a patch that would not even
+        # apply); from it on, the security updates.
+        src = self.source("deb-layout.diff\nCVE-2024-0450.patch\n",
+                          {"deb-layout.diff": BAD, "CVE-2024-0450.patch": GOOD})
         src.name = "python3.11"
-        self.assertFalse(src.patched)
-        tree, _ = self.extract(src)
+        self.assertTrue(src.patched)
+        tree, log = self.extract(src)
         with open(os.path.join(tree, "src", "lib.c")) as f:
-            self.assertNotIn("the fix", f.read())
+            self.assertIn("the fix", f.read())
+        with open(log.path) as f:
+            self.assertIn("the series from CVE-2024-0450.patch (entry 2): the 1 before it are "
+                          "Debian's packaging", f.read())
 
 
 if __name__ == "__main__":
