@@ -391,6 +391,18 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
       for (const auto &d : plan.python.dynloadDirs) collectArgs += " --dynload " + shellWord(d);
   }
   if (o.stdlib == StdlibMode::Auto) collectArgs += " --stdlib-auto";
+  // A source distribution's libpython holds every built-in module, listed
+  // in its inittab (config.o). With --stdlib=auto the collect step writes
+  // the inittab again without those that wrap a library of their own and
+  // that no kept module imports; linked ahead of libpython, it replaces
+  // config.o, and their objects and libraries (OpenSSL, SQLite...) are
+  // never pulled in.
+  const bool ownInittab = o.stdlib == StdlibMode::Auto && !plan.python.builtinModules.empty();
+  if (ownInittab) {
+    collectArgs += " --inittab-out inittab.cpp";
+    for (const auto &b : plan.python.builtinModules)
+      collectArgs += " --inittab-builtin " + shellWord(b.name + "=" + b.init);
+  }
   if (o.pySource == PySource::None) collectArgs += " --no-source";
   if (o.pySource == PySource::Zlib) collectArgs += " --compress-source";
   for (const auto &p : o.extractPackageData) collectArgs += " --extract-data " + shellWord(p);
@@ -416,10 +428,12 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
   }
   const bool library = o.emit == Emit::Libpython;
   n += library ? "\n" : "\nbuild main.o: cxx main.cpp\n";
-  n += "build resources.tsv: collect | " + ninjaPath(t.collectScript) + " " +
+  n += std::string("build resources.tsv") + (ownInittab ? " | inittab.cpp" : "") + ": collect | " +
+       ninjaPath(t.collectScript) + " " +
        ninjaPath(dirName(t.collectScript) + "/site_packages.py") + collectDeps + "\n";
   n += "  args =" + collectArgs + "\n";
   n += "build resources.bin: pack resources.tsv | " + ninjaPath(t.packTool) + "\n";
+  if (ownInittab) n += "build inittab.o: cxx inittab.cpp\n";
   n += "build resources.o: asm resources.S | resources.bin\n";
 
   std::string resSym = library ? "oxcc_app_resources" : "oxrt_resources";
@@ -452,7 +466,8 @@ bool writeBuildDir(const LinkPlan &plan, std::string &error) {
         o.debugInfo == DebugInfo::Separate ? " | " + ninjaPath(o.output + ".debug") : "";
     // The allocator's object first: its malloc is the one every call binds to.
     std::string first = plan.allocatorObject.empty() ? "" : ninjaPath(plan.allocatorObject) + " ";
-    n += "build " + ninjaPath(o.output) + debugOutput + ": link " + first + "main.o resources.o" + objects + " " +
+    n += "build " + ninjaPath(o.output) + debugOutput + ": link " + first + "main.o " +
+         (ownInittab ? "inittab.o " : "") + "resources.o" + objects + " " +
          ninjaPath(t.runtimeLib) + " " + ninjaPath(t.formatLib) + " " +
          ninjaPath(plan.python.staticLib) + " | " + ninjaPath(t.ldDir + "/ld.lld") + "\n";
     n += "  libs =" + libs + "\n";

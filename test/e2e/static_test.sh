@@ -145,4 +145,21 @@ print(f"{best * 1000:.1f}")' "$@"
 echo "INFO start (-c pass, best of 10): app $(start_ms "$app" -c pass) ms," \
   "/usr/bin/python3 $(start_ms /usr/bin/python3 -c pass) ms"
 
+# --stdlib=auto on a source distribution: the inittab is written again
+# without the built-ins that wrap a library and that nothing kept imports.
+# A script importing json and ssl: _ssl (and OpenSSL) stay, _sqlite3 (and
+# SQLite) go; the full link keeps SQLite.
+printf 'import json, ssl, sys\nprint(json.dumps(sorted(sys.builtin_module_names)))\n' > "$tmp/auto.py"
+check "oxcc link --stdlib=auto --script (musl)" "$bin/oxcc" link --python $target -o "$tmp/auto" \
+  --stdlib=auto --script "$tmp/auto.py" --debug-info=keep
+check_that "--stdlib=auto: _sqlite3 left out of the inittab, _ssl and _json kept" \
+  "'$tmp/auto' | '$py' -c 'import json, sys; b = json.load(sys.stdin); assert \"_sqlite3\" not in b and \"_ssl\" in b and \"_json\" in b, b'"
+# (nm into a file first: `nm | grep -q` fails under pipefail when grep
+# stops reading early.)
+nm "$tmp/auto" > "$tmp/auto.nm" 2>&1 || true
+nm "$app.debug" > "$tmp/app.nm" 2>&1 || true
+check_that "--stdlib=auto: SQLite is not linked, OpenSSL is" \
+  "! grep -q ' T sqlite3_prepare_v2\$' '$tmp/auto.nm' && grep -q ' T SSL_CTX_new\$' '$tmp/auto.nm'"
+check_that "the full link has SQLite" "grep -q ' T sqlite3_prepare_v2\$' '$tmp/app.nm'"
+
 finish
