@@ -42,6 +42,7 @@ import importlib.util
 import marshal
 import modulefinder
 import os
+import re
 import shutil
 import sys
 import types
@@ -245,7 +246,17 @@ def write_inittab(path, builtins, imported):
     pairs; linked ahead of libpython, it replaces libpython's config.o)
     without the droppable built-ins no kept module imports. Returns the
     names left out."""
-    table = dict(b.split('=', 1) for b in builtins)
+    table = {}
+    for b in builtins:
+        # The pairs come from a distribution's manifest and become C++:
+        # nothing but a dotted name and an identifier gets through.
+        name, _, init = b.partition('=')
+        if not re.fullmatch(r'[A-Za-z_]\w*(\.[A-Za-z_]\w*)*', name, re.ASCII) or \
+                not re.fullmatch(r'[A-Za-z_]\w*', init, re.ASCII):
+            raise CollectError(f'--inittab-builtin {b!r}: not NAME=INIT with a module name and a C '
+                               f"identifier (a damaged distribution.yaml? rebuild it with "
+                               f"`oxcc python build`)")
+        table[name] = init
     wanted = set(imported)
     for name in list(wanted):
         wanted.update(BUILTIN_NEEDS.get(name, []))
