@@ -100,10 +100,6 @@ def _from_dsc(dsc_path, package, what="orig"):
     return None, None, text
 
 
-def _orig_from_dsc(dsc_path, package):
-    return _from_dsc(dsc_path, package, "orig")
-
-
 def _with_debian(src, dsc_path, directory):
     """src with its .debian.tar, when the .dsc names one and a copy in
     `directory` matches its sha256."""
@@ -122,7 +118,7 @@ def _cached(package):
     d = sources_dir()
     dscs = sorted(glob.glob(os.path.join(d, f"{glob.escape(package)}_*.dsc")))
     for dsc in reversed(dscs):
-        sha, orig, text = _orig_from_dsc(dsc, package)
+        sha, orig, text = _from_dsc(dsc, package, "orig")
         path = os.path.join(d, orig) if orig else None
         if path and os.path.isfile(path) and sha256_file(path) == sha:
             src = _with_debian(_make_source(package, text, orig, sha, path), dsc, d)
@@ -170,7 +166,7 @@ def fetch(package):
                 errs = [l for l in log.splitlines() if l.startswith("E:")]
                 why = errs[0] if errs else (log.strip().splitlines() or ["no output"])[-1]
             raise UsageError(f"cannot fetch Debian source package '{package}': {why}")
-        sha, orig, text = _orig_from_dsc(dscs[-1], package)
+        sha, orig, text = _from_dsc(dscs[-1], package, "orig")
         if not orig:
             raise UsageError(f"{os.path.basename(dscs[-1])} lists no orig tarball for {package}")
         got = os.path.join(tmp, orig)
@@ -312,18 +308,18 @@ def apply_debian_patches(src, tree, work, log):
             raise PybuildError(f"{src.debian_file}: the series names {name!r}, which is not a "
                                f"file under debian/patches")
         argv = ["patch", level, "--forward", "--batch", "--no-backup-if-mismatch", "-i", path]
+        targets = _targets(path)
         if log.run(argv + ["--dry-run", "--silent"], cwd=tree, ok=(0, 1, 2)) != 0:
-            outside = [t for t in _targets(path)
-                       if not os.path.isdir(os.path.join(tree, t.split("/", 1)[0]))
-                       and "/" in t]
-            if outside and len(outside) == len(_targets(path)):
-                log.note(f"skipped {name}: it patches only {', '.join(sorted(set(t.split('/')[0] for t in outside)))}/, "
+            tops = {t.split("/", 1)[0] for t in targets if "/" in t}
+            if targets and all("/" in t for t in targets) and \
+                    not any(os.path.isdir(os.path.join(tree, d)) for d in tops):
+                log.note(f"skipped {name}: it patches only {', '.join(sorted(tops))}/, "
                          f"not part of this tree")
                 skipped += 1
                 continue
             raise PybuildError(f"Debian's patch {name} of source package '{src.name}' "
                                f"({src.debian_file}) does not apply to {src.file}; log: {log.path}")
-        for t in _targets(path):
+        for t in targets:
             if _autotools_input(t) and t not in mtimes:
                 f = os.path.join(tree, t)
                 mtimes[t] = os.stat(f).st_mtime if os.path.exists(f) else None
