@@ -134,6 +134,9 @@ def cache_key(b):
     # A --no-pgo build keeps the key builds had before PGO existed.
     if not b.opts.no_pgo:
         inputs["pgo"] = [cpython.PGO_FLAGS, cpython.PGO_TRAINING, cpython.TRAINING_TIMEOUT]
+    # Likewise a --no-lto build.
+    if not b.opts.no_lto:
+        inputs["lto"] = [cpython.LTO_CFLAGS, cpython.LTO_LINK, "core: all but config.o, Setup.local"]
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
@@ -266,9 +269,11 @@ def make_cpython(b):
     t = Timer()
     log = b.log("cpython-make")
     try:
+        lto = not b.opts.no_lto
         if b.opts.no_pgo:
-            b.say(f"cpython {b.python.upstream}: make (every module built in; no PGO)")
-            cpython.make(b.src, b.target, b.opts.jobs, log)
+            b.say(f"cpython {b.python.upstream}: make (every module built in; no PGO"
+                  + ("" if lto else ", no LTO") + ")")
+            cpython.make(b.src, b.target, b.opts.jobs, log, lto=lto)
         else:
             # Instrumented build, a bounded training run, then the build
             # that uses its profile.
@@ -287,7 +292,17 @@ def make_cpython(b):
             t = Timer()
             b.say(f"cpython {b.python.upstream}: make with the profile ({profiles} files)")
             cpython.clean_retain_profile(b.src, log)
-            cpython.make(b.src, b.target, b.opts.jobs, log, profile="use")
+            cpython.make(b.src, b.target, b.opts.jobs, log, profile="use", lto=lto)
+        if lto:
+            b.times.append(("cpython-make", t.seconds()))
+            t = Timer()
+            b.say(f"cpython {b.python.upstream}: LTO partial link of libpython's core")
+            core, rest = cpython.lto_link(b.src, b.target, log)
+            log.note(f"LTO: {core} objects optimised as one; {rest} kept apart")
+            cpython.make(b.src, b.target, b.opts.jobs, log, profile=None if b.opts.no_pgo else "use",
+                         lto=True)
+            b.times.append(("cpython-lto", t.seconds()))
+            return
     finally:
         log.close()
     b.times.append(("cpython-make", t.seconds()))
@@ -347,8 +362,11 @@ def install_distribution(b):
             "deps": b.deps.mode,
             # What the interpreter was optimised with (CFLAGS_NODIST of the
             # build that made libpython; sysconfig does not record it).
-            "optimization": {"pgo": not b.opts.no_pgo, "lto": False,
-                             "cflags_nodist": "" if b.opts.no_pgo else cpython.PGO_FLAGS["use"],
+            "optimization": {"pgo": not b.opts.no_pgo, "lto": not b.opts.no_lto,
+                             "cflags_nodist": " ".join(
+                                 ([] if b.opts.no_pgo else [cpython.PGO_FLAGS["use"]])
+                                 + ([] if b.opts.no_lto else [cpython.LTO_CFLAGS])),
+                             "lto_link": "" if b.opts.no_lto else " ".join(cpython.LTO_LINK),
                              "training": "" if b.opts.no_pgo else
                              "-m test --pgo " + " ".join(cpython.PGO_TRAINING)},
         }
@@ -377,6 +395,8 @@ def _link_libs(b, dist, log):
             out.append(_copy_archive(_find_archive(b, w[2:], search), dist))
         elif w.endswith(".a"):
             out.append(_copy_archive(os.path.join(b.src, w), dist))
+            if not b.opts.no_lto:     # CPython's own (expat, libmpdec): fat LTO objects
+                cpython.strip_lto(os.path.join(dist, out[-1]), log)
         else:
             out.append(w)
     out += ["-lm", "-lpthread", "-lutil"] + ([] if b.target.musl else ["-ldl"])

@@ -140,8 +140,28 @@ PGO_FLAGS = {"generate": "-fprofile-generate",
              "use": "-fprofile-use -fprofile-correction -Wno-missing-profile"}
 
 
-def make(src, target, jobs, log, profile=None):
-    """`make python`; profile: None, "generate" (instrumented) or "use"."""
+# Link-time optimisation. CPython's --with-lto leaves GCC's LTO bytecode in
+# libpython3.11.a, which lld (oxcc's linker) cannot read, so the
+# optimisation happens here, once, when the distribution is built: the
+# objects are compiled with LTO bytecode beside their plain code (fat), and
+# libpython's core (the interpreter, the object types, the parser and the
+# modules CPython always builds in) is optimised as one program by a GCC
+# partial link (-r) into a single plain object, which replaces those
+# members in the archive. Outside the core, kept as separate members with
+# their plain code: Modules/config.o (`oxcc link --stdlib=auto` replaces
+# the inittab) and each module of Setup.local, so that one no kept module
+# imports still stays out of a link, and its library with it. -fPIE: the
+# objects were compiled as PIE (the compiler's default); GCC's partial link
+# would otherwise generate PIC, where a default-visibility function (the
+# whole C API) may be interposed and is never inlined.
+LTO_CFLAGS = "-flto -ffat-lto-objects"
+LTO_LINK = ["-r", "-nostdlib", "-flto=auto", "-flinker-output=nolto-rel", "-fPIE"]
+LTO_SECTIONS = ["-R", ".gnu.lto_*", "-R", ".gnu.debuglto_*"]
+
+
+def make(src, target, jobs, log, profile=None, lto=False):
+    """`make python`; profile: None, "generate" (instrumented) or "use";
+    lto: compile fat LTO objects (lto_link then optimises the core)."""
     # The executable is static; LDFLAGS_NODIST keeps -static out of the
     # LDFLAGS that sysconfig records for extension (shared) links.
     # CFLAGS_NODIST is the Makefile's user variable for flags that are not
@@ -150,8 +170,68 @@ def make(src, target, jobs, log, profile=None):
     flags = PGO_FLAGS.get(profile, "")
     if profile == "generate":
         nodist += " " + flags
+    if lto:
+        # The executable links the plain code: it is linked again from
+        # the optimised archive once lto_link has made it.
+        flags = f"{flags} {LTO_CFLAGS}".strip()
+        nodist += " -fno-lto"
     log.run(["make", f"-j{jobs}", f"LDFLAGS_NODIST={nodist}", f"CFLAGS_NODIST={flags}",
              "python", "pybuilddir.txt"], cwd=src)
+
+
+def lto_link(src, target, log):
+    """Replaces libpython3.11.a's core members by one LTO-optimised object
+    (see LTO_CFLAGS) and the others by copies without LTO bytecode; the
+    executable is linked again from it by the next `make`. Returns (core,
+    kept apart) member counts."""
+    v = make_vars(src, ["LIBRARY_OBJS", "LIBRARY"], log)
+    objs = v["LIBRARY_OBJS"].split()
+    outside = {"Modules/config.o"} | set(setup_local_objects(src))
+    core = [o for o in objs if o not in outside]
+    rest = [o for o in objs if o in outside]
+    if not core or len(rest) != len(outside):
+        raise PybuildError(f"LTO: libpython's members do not match Setup.local "
+                           f"({len(core)} core, {len(rest)} of {len(outside)} others); see {log.path}")
+    log.note(f"LTO core ({len(core)} objects): {' '.join(core)}\nkept apart: {' '.join(rest)}")
+    # New files only, under .oxcc-lto: an object whose mtime changed would
+    # make `make` rebuild getbuildinfo.o, and with it the archive.
+    work = ".oxcc-lto"
+    shutil.rmtree(os.path.join(src, work), ignore_errors=True)
+    members = [os.path.join(work, "oxcc-lto-core.o")]
+    os.makedirs(os.path.join(src, work))
+    log.run([target.cc, *LTO_LINK, "-o", members[0], *core], cwd=src)
+    for o in rest:
+        members.append(os.path.join(work, o))
+        os.makedirs(os.path.dirname(os.path.join(src, members[-1])), exist_ok=True)
+        log.run(["objcopy", *LTO_SECTIONS, o, members[-1]], cwd=src)
+    lib = v["LIBRARY"] or "libpython3.11.a"
+    log.run(["ar", "rcs", os.path.join(work, lib), *members], cwd=src)
+    os.replace(os.path.join(src, work, lib), os.path.join(src, lib))
+    # The executable and what is generated from it are made again.
+    for f in ("python", "pybuilddir.txt"):
+        if os.path.exists(os.path.join(src, f)):
+            os.unlink(os.path.join(src, f))
+    return len(core), len(rest)
+
+
+def strip_lto(archive, log):
+    """Removes LTO bytecode from an archive's members (lld reads only the
+    plain code; the bytecode would only take room)."""
+    log.run(["objcopy", *LTO_SECTIONS, archive])
+
+
+def setup_local_objects(src):
+    """The objects makesetup compiles Modules/Setup.local's modules into:
+    each source word (x/y.c) becomes Modules/x/y.o."""
+    out = []
+    with open(os.path.join(src, "Modules/Setup.local")) as f:
+        for line in f:
+            words = line.split("#", 1)[0].split()
+            if not words or words[0].startswith("*") or "=" in words[0]:
+                continue
+            out += ["Modules/" + os.path.splitext(w)[0] + ".o" for w in words[1:]
+                    if w.endswith((".c", ".cc", ".cpp"))]
+    return out
 
 
 def train(src, log):

@@ -78,10 +78,11 @@ so = [f for _, _, fs in os.walk(d) for f in fs if f.endswith(".so")]
 need(not so, f"no .so in the distribution: {so[:3]}")
 PY
 }
-deps=source pgo=1
+deps=source pgo=1 lto=1
 for o in "${opts[@]}"; do
   [[ $o == --deps=system ]] && deps=system
   [[ $o == --no-pgo ]] && pgo=0
+  [[ $o == --no-lto ]] && lto=0
 done
 check "manifest fields match the files" manifest_ok "$deps"
 # Each source the manifest says was patched had Debian's series applied:
@@ -93,20 +94,50 @@ for pkg in $(manifest_ok "$deps" 2> /dev/null || true); do
     "grep -q 'applied [0-9]* patches of debian/patches/series' '$OXCC_CACHE/python/logs/$target-$step.log'"
 done
 
-# PGO (the default): the manifest says so, and the compiler recorded the
-# profile flags in libpython's own objects (gcc's DW_AT_producer: what the
-# build really ran with, not what the builder meant to pass).
-producer() {
-  (cd "$tmp" && ar x "$dist/lib/libpython3.11.a" ceval.o &&
-   readelf --debug-dump=info ceval.o | grep -m1 DW_AT_producer)
+# PGO and LTO (the defaults): the manifest says so, and the compiler
+# recorded the flags in libpython's own objects (gcc's DW_AT_producer: what
+# the build really ran with, not what the builder meant to pass).
+ar t "$dist/lib/libpython3.11.a" > "$tmp/members"
+cus() {  # MEMBER: "producer <TAB> name" of each compile unit (gcc's DW_AT_producer)
+  (cd "$tmp" && ar x "$dist/lib/libpython3.11.a" "$1" &&
+   readelf --debug-dump=info --dwarf-depth=1 "$1" |
+     awk '/DW_AT_producer/ {p = $0} /DW_AT_name/ && p {print p "\t" $NF; p = ""}' > "$1.cus")
 }
+if ((lto)); then
+  # The core was optimised as one program (a GCC partial link) into one
+  # plain object: ceval.c's compile unit is in it, compiled for LTO (and
+  # with the profile), and GCC's link-time units ("GNU GIMPLE") made its
+  # code. Outside the core, config.o and Setup.local's modules stay
+  # members of their own, so --stdlib=auto can still leave one out.
+  check_that "libpython's core is one LTO-optimised member" \
+    "grep -qx oxcc-lto-core.o '$tmp/members' && ! grep -qx ceval.o '$tmp/members' && ! grep -qx typeobject.o '$tmp/members'"
+  check_that "config.o and the library-backed modules stay members of their own" \
+    "grep -qx config.o '$tmp/members' && grep -qx _ssl.o '$tmp/members' && grep -qx connection.o '$tmp/members'"
+  cus oxcc-lto-core.o
+  check_that "the core's code was made by GCC's link-time optimiser" \
+    "grep -q 'GNU GIMPLE' '$tmp/oxcc-lto-core.o.cus'"
+  check_that "ceval.c, in the core, was compiled for LTO" \
+    "grep -qE ' -flto .*-ffat-lto-objects.*Python/ceval\.c\$' '$tmp/oxcc-lto-core.o.cus'"
+  check_that "no member keeps LTO bytecode (lld reads plain code only)" \
+    "(cd '$tmp' && mkdir -p all-members && cd all-members && ar x '$dist/lib/libpython3.11.a' && readelf -S -W *.o > ../sections) && ! grep -q '\.gnu\.lto_' '$tmp/sections'"
+  check_that "the manifest records LTO and its partial link" \
+    "grep -q '\"lto\": true, \"cflags_nodist\": \"[^\"]*-flto -ffat-lto-objects\", \"lto_link\": \"-r ' '$yaml'"
+  ceval=oxcc-lto-core.o
+else
+  check_that "--no-lto: no LTO in the manifest" "grep -q '\"lto\": false' '$yaml'"
+  check_that "--no-lto: ceval.o is a member of its own, compiled without -flto" \
+    "grep -qx ceval.o '$tmp/members' && cus ceval.o && ! grep -q -e -flto '$tmp/ceval.o.cus'"
+  ceval=ceval.o
+fi
+[[ -f $tmp/$ceval.cus ]] || cus "$ceval"
+producer() { grep 'Python/ceval.c$' "$tmp/$ceval.cus"; }
 if ((pgo)); then
   check_that "the manifest records PGO and its flags" \
-    "grep -q '^optimization: {\"pgo\": true, \"lto\": false, \"cflags_nodist\": \"-fprofile-use' '$yaml'"
-  check_that "ceval.o was compiled with -fprofile-use" "[[ \$(producer) == *' -fprofile-use '* ]]"
+    "grep -q '^optimization: {\"pgo\": true, \"lto\": [a-z]*, \"cflags_nodist\": \"-fprofile-use' '$yaml'"
+  check_that "ceval.c was compiled with -fprofile-use" "[[ \$(producer) == *' -fprofile-use '* ]]"
 else
   check_that "--no-pgo: no PGO in the manifest" "! grep -q '\"pgo\": true' '$yaml'"
-  check_that "--no-pgo: ceval.o compiled without a profile" \
+  check_that "--no-pgo: ceval.c compiled without a profile" \
     "[[ \$(producer) == *' -O3 '* && \$(producer) != *-fprofile* ]]"
 fi
 
