@@ -293,8 +293,9 @@ def make_cpython(b):
             b.say(f"cpython {b.python.upstream}: make with the profile ({profiles} files)")
             cpython.clean_retain_profile(b.src, log)
             cpython.make(b.src, b.target, b.opts.jobs, log, profile="use", lto=lto)
+        b.times.append(("cpython-make", t.seconds()))
         if lto:
-            b.times.append(("cpython-make", t.seconds()))
+            # libpython's core optimised as one program; python linked again.
             t = Timer()
             b.say(f"cpython {b.python.upstream}: LTO partial link of libpython's core")
             core, rest = cpython.lto_link(b.src, b.target, log)
@@ -302,10 +303,8 @@ def make_cpython(b):
             cpython.make(b.src, b.target, b.opts.jobs, log, profile=None if b.opts.no_pgo else "use",
                          lto=True)
             b.times.append(("cpython-lto", t.seconds()))
-            return
     finally:
         log.close()
-    b.times.append(("cpython-make", t.seconds()))
 
 
 def install_distribution(b):
