@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2154,SC2034  # $py and $step_timeout come from the caller
 # Shared by the corpus scripts (sourced, not run; report_lib.sh first): the
 # corpus packages' tables, how to run each one's own test suite, how to read
-# results, and the comparison of a suite under python3 and inside a binary.
+# results, the comparison of a suite under python3 and inside a binary, and
+# the plain side (plain_wheel, plain_suite: no oxcc, cached by its inputs).
 # Needs $py (/usr/bin/python3) and $step_timeout from the caller.
 
 # The extension modules each package's wheel must hold (shared/corpus.txt).
@@ -160,8 +161,11 @@ build_corpus_wheels() {  # DIR BUILD NAME...
 # where nothing comes from disk. PASS when both pass the same nonzero count.
 # WORK holds the logs; --app-dir and --app-tmp place the binary's run (an
 # empty root's directories), --where names the binary in the report.
-compare_suite() {  # NAME WHEEL SRC WORK APP [--pythonpath P] [--app-dir D] [--app-tmp D] [--where TEXT]
+# --plain: WHEEL is plain_wheel's, and python3's run of it plain_suite's
+# (cached by its inputs); the binary's run is made every time.
+compare_suite() {  # NAME WHEEL SRC WORK APP [--pythonpath P] [--app-dir D] [--app-tmp D] [--where TEXT] [--plain]
   local name=$1 wheel_file=$2 tree=$3 d=$4 app=$5 extra="" app_dir=$4/app app_tmp=$4/tmp where="the binary"
+  local plain=0
   shift 5
   while (($#)); do
     case $1 in
@@ -169,17 +173,24 @@ compare_suite() {  # NAME WHEEL SRC WORK APP [--pythonpath P] [--app-dir D] [--a
       --app-dir) app_dir=$2 ;;
       --app-tmp) app_tmp=$2 ;;
       --where) where=$2 ;;
+      --plain) plain=1; shift; continue ;;
       *) fail "compare_suite $name" "unknown option $1"; return ;;
     esac
     shift 2
   done
   mkdir -p "$d/site" "$d/python3" "$d/tmp" "$app_dir" "$app_tmp"
-  if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "$wheel_file" >"$d/install.log" 2>&1; then
-    fail "$name suite" "pip install of $(basename "$wheel_file") failed" "$d/install.log"
-    return
+  if ((plain)); then
+    # plain_suite's key has no --pythonpath: the two do not go together.
+    [[ -z $extra ]] || { fail "compare_suite $name" "--plain takes no --pythonpath"; return; }
+    plain_suite "$name" "$tree" "$wheel_file" "$d" || { fail "$name suite under python3" "failed" "$d/python3.log"; return; }
+  else
+    if ! "$py" -m pip install --no-deps --no-index --target "$d/site" "$wheel_file" >"$d/install.log" 2>&1; then
+      fail "$name suite" "pip install of $(basename "$wheel_file") failed" "$d/install.log"
+      return
+    fi
+    PYTHONPATH=$d/site$extra TMPDIR=$d/tmp "tests_${name//-/_}" "$tree" "$d/python3" "$py" \
+      >"$d/python3.log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$d/python3.log"; return; }
   fi
-  PYTHONPATH=$d/site$extra TMPDIR=$d/tmp "tests_${name//-/_}" "$tree" "$d/python3" "$py" \
-    >"$d/python3.log" 2>&1 </dev/null || { fail "$name suite under python3" "failed" "$d/python3.log"; return; }
   TMPDIR=$app_tmp "tests_${name//-/_}" "$tree" "$app_dir" "$app" \
     >"$d/app.log" 2>&1 </dev/null || { fail "$name suite inside $where" "failed" "$d/app.log"; return; }
   local want got
@@ -242,23 +253,35 @@ PYTEST_ENTRIES=(_pytest pytest 'pytest-*.dist-info' py.py pluggy 'pluggy-*.egg-i
 # $OXCC_CACHE/NAME-build/<key> over the inputs and oxcc's recording code
 # (driver/, plugins/, distutils_shim/: their git tree ids, plus any
 # uncommitted change to them), and returns 0 when it holds a finished build.
-cached_build() {
-  local name=$1 key
+# --plain: a build without oxcc (plain_wheel), whose key leaves oxcc's code
+# out: the caller's inputs alone.
+cached_build() {  # [--plain] NAME KEY-INPUT...
+  local with_oxcc=1 name key
+  if [[ $1 == --plain ]]; then with_oxcc=0; shift; fi
+  name=$1
   shift
   key=$( { printf '%s\n' "$@"
-           git -C "$repo" rev-parse HEAD:driver HEAD:plugins HEAD:distutils_shim 2>/dev/null || date +%s%N
-           git -C "$repo" diff HEAD -- driver plugins distutils_shim 2>/dev/null; } | sha256sum | cut -c1-16)
+           if ((with_oxcc)); then
+             git -C "$repo" rev-parse HEAD:driver HEAD:plugins HEAD:distutils_shim 2>/dev/null || date +%s%N
+             git -C "$repo" diff HEAD -- driver plugins distutils_shim 2>/dev/null
+           fi; } | sha256sum | cut -c1-16)
   cached=$OXCC_CACHE/$name-build/$key
   [[ -f $cached/done ]]
 }
 
 # cache_build DIR: DIR (wheel/, store/) becomes $cached, whole or not at
-# all: copied beside it, then renamed into place.
+# all: copied beside it, then renamed into place. When another run put the
+# same build there first, that one stays (a run may be reading it) and
+# this copy is dropped: $cached holds one finished build either way.
 cache_build() {
   local dir=$1
   mkdir -p "$(dirname "$cached")"
   rm -rf "$cached.tmp.$$" && cp -a "$dir" "$cached.tmp.$$" && rm -rf "$cached.tmp.$$/tmp" &&
-    touch "$cached.tmp.$$/done" && rm -rf "$cached" && mv "$cached.tmp.$$" "$cached"
+    touch "$cached.tmp.$$/done" || return
+  [[ -f $cached/done ]] || rm -rf "$cached"
+  # mv -T does not replace a directory that has entries: the first one wins.
+  mv -T "$cached.tmp.$$" "$cached" 2>/dev/null || rm -rf "$cached.tmp.$$"
+  [[ -f $cached/done ]]
 }
 
 # same_pytest_outcome REF_LOG LOG DIFF_LOG: true when two pytest runs of
@@ -280,9 +303,11 @@ same_pytest_outcome() {
 # input that is not python3's (the wheels' sha256, the tests' source, the
 # arguments that choose tests); python3's version and Debian's python3-*
 # packages (pytest and what the suites import) are added here. A run
-# without a summary line (a crash, a timeout) is not kept.
+# without a summary line (a crash, a timeout; pytest's "N passed",
+# unittest's "Ran N tests", lxml's "ran N"), or whose COMMAND failed, is
+# not kept. Returns COMMAND's status (0 when LOG came from the cache).
 cached_reference() {
-  local log=$1 key entry
+  local log=$1 key entry rc=0
   shift
   local -a inputs=()
   while (($#)) && [[ $1 != -- ]]; do inputs+=("$1"); shift; done
@@ -294,9 +319,93 @@ cached_reference() {
     cp "$entry" "$log"
     return 0
   fi
-  "$@"
-  if grep -qE '[0-9]+ passed|^ran [1-9]' "$log"; then
+  "$@" || rc=$?
+  if ((rc == 0)) && grep -qE '[0-9]+ passed|^[Rr]an [1-9]' "$log"; then
     mkdir -p "$(dirname "$entry")"
     cp "$log" "$entry.tmp.$$" && mv "$entry.tmp.$$" "$entry"
   fi
+  return $rc
+}
+
+# The plain side of a corpus package: its wheel built without oxcc
+# (plain_wheel) and python3's run of its own suite on that wheel
+# (plain_suite), the reference the oxcc side is compared with. Neither
+# involves oxcc, so both come from the tests' cache when their inputs were
+# seen before, and one entry serves every corpus test (corpus_test.sh's
+# plain side, musl_corpus_test.sh's native wheels, for each target).
+# Their keys hold every input: the package, its source tree (plain_source),
+# the recipe (these functions' and tests_NAME's text), python3 and the
+# host's build tools (plain_host); the oxcc side is built and run each time.
+
+# plain_source SRC: the source tree's name (NAME-VERSION) and the sha256
+# of its files, for a key.
+plain_source() {
+  basename "$1"
+  (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum
+}
+
+# plain_host: what a plain build and python3's runs use from the host, for
+# a key: python3's version and the installed Debian packages' versions of
+# Python (pip, setuptools, wheel, pytest, toolz, ...), Cython, the
+# compilers, binutils, the C library, base-files (brotli's test data is
+# made from its licence texts and libc.so.6) and every -dev package (the
+# headers and libraries a build can find).
+plain_host() {
+  "$py" -VV
+  dpkg-query -W -f '${db:Status-Abbrev} ${Package} ${Version}\n' 'python3*' 'libpython3*' cython3 \
+    'gcc*' 'g++*' 'cpp*' 'binutils*' libc6 base-files '*-dev' 2>/dev/null | grep '^ii' || true
+}
+
+# plain_wheel NAME SRC DIR: NAME's wheel built plainly into DIR/wheel/
+# (DIR: for this alone; the build runs in DIR/tmp): python3's pip on a
+# copy of SRC, the compiler python3 names, no oxcc, no compiler or Python
+# setting of the caller's. Cached (cached_build --plain plain-NAME) once it
+# holds NAME's extension modules (corpus_modules; the caller checks the
+# wheel again); from then on DIR/wheel/ gets the cached wheel, the same
+# file for every test, so python3's run of it is cached once too.
+plain_wheel() {
+  local name=$1 tree=$2 d=$3 whl
+  mkdir -p "$d/wheel"
+  if cached_build --plain "plain-$name" "$name" "$(plain_source "$tree")" \
+       "$(declare -f plain_wheel)" "$(plain_host)"; then
+    echo "$name's plain wheel from the tests' cache: $cached"
+    cp "$cached/wheel"/*.whl "$d/wheel/"
+    return
+  fi
+  rm -rf "$d/tmp" && mkdir -p "$d/tmp" && cp -a "$tree" "$d/tmp/src"
+  # pip builds in the tree (build/, *.egg-info): never in the cache.
+  (cd "$d/tmp/src" && env -u CC -u CXX -u CPP -u CFLAGS -u CXXFLAGS -u CPPFLAGS -u LDFLAGS \
+    -u LDSHARED -u LDCXXSHARED -u PYTHONPATH -u PYTHONHOME -u OXCC_STORE \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore TMPDIR="$d/tmp" timeout "$step_timeout" \
+    "$py" -m pip wheel -v --no-deps --no-build-isolation --no-index --no-cache-dir -w "$d/wheel" .) ||
+    return
+  rm -rf "$d/tmp"
+  whl=("$d/wheel"/*.whl)
+  # shellcheck disable=SC2086 # the module lists split on spaces
+  if ((${#whl[@]} == 1)) && [[ -f ${whl[0]} ]] && check_wheel "${whl[0]}" ${corpus_modules[$name]}; then
+    # Another run's copy, when it was first, is the one every run uses.
+    if cache_build "$d"; then rm -f "$d/wheel"/*.whl && cp "$cached/wheel"/*.whl "$d/wheel/"; fi
+  fi
+}
+
+# plain_suite NAME SRC WHEEL DIR: python3's run of NAME's own suite
+# (tests_NAME) on WHEEL installed in DIR/site, the tests copied to
+# DIR/python3, TMPDIR DIR/tmp: its log is DIR/python3.log. Fails when the
+# suite fails (a failed run is never cached). Cached (cached_reference) by
+# WHEEL's sha256, the source tree, the recipe's text and plain_host: with
+# WHEEL from plain_wheel, one entry serves every corpus test.
+plain_suite() {
+  local name=$1 tree=$2 wheel_file=$3 d=$4
+  mkdir -p "$d/site" "$d/python3" "$d/tmp"
+  cached_reference "$d/python3.log" "corpus suite $name" "$(sha256sum < "$wheel_file")" "$(plain_source "$tree")" \
+    "$(declare -f plain_suite _plain_suite_run "tests_${name//-/_}" brotli_testdata)" "$(plain_host)" -- \
+    _plain_suite_run "$name" "$tree" "$wheel_file" "$d"
+}
+_plain_suite_run() {  # NAME SRC WHEEL DIR
+  if ! env PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore \
+      "$py" -m pip install --no-deps --no-index --target "$4/site" "$3" >"$4/install.log" 2>&1; then
+    { echo "pip install of $(basename "$3") failed:"; cat "$4/install.log"; } >"$4/python3.log"
+    return 1
+  fi
+  PYTHONPATH=$4/site TMPDIR=$4/tmp "tests_${1//-/_}" "$2" "$4/python3" "$py" >"$4/python3.log" 2>&1 </dev/null
 }

@@ -6,6 +6,10 @@
 # modules, run the package's own tests against each installed wheel (same
 # pass counts required), then check `oxcc list --json` names every module and
 # that its objects are in the store. Prints PASS/FAIL per package.
+# The plain side (its wheel, python3's run of the suite on it) involves no
+# oxcc: it comes from the tests' cache when the same inputs ran before
+# (corpus_lib.sh's plain_wheel and plain_suite, shared with
+# musl_corpus_test.sh); the oxcc side is built and run every time.
 #
 # --plain-only builds and tests the plain wheel alone: for checking the corpus
 # and its recipes without a working driver. It is not the test.
@@ -115,20 +119,28 @@ run_one() {
   ((!plain_only)) || modes=(plain)
   for mode in "${modes[@]}"; do
     mkdir -p "$t/$mode/tests" "$t/$mode/tmp"
-    # pip builds in the tree (build/, *.egg-info): never in the cache.
-    cp -a "$src" "$t/$mode/src"
     log=$t/$mode/build.log
-    local envs=(-u CC -u CXX -u LDSHARED -u LDCXXSHARED -u PYTHONPATH -u OXCC_STORE
-      PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore TMPDIR="$t/$mode/tmp")
-    if [[ $mode == oxcc ]]; then
-      envs+=(CC="$oxcc" OXCC_STORE="$t/store")
+    local whl=()
+    if [[ $mode == plain ]]; then
+      # The plain side needs no oxcc: its wheel and python3's run of the
+      # suite on it come from the tests' cache when their inputs (the
+      # source, the recipes, python3, the host's build tools) were seen
+      # before (corpus_lib.sh's plain_wheel and plain_suite).
+      plain_wheel "$name" "$src" "$t/plain/build" >"$log" 2>&1 || fail "plain wheel build failed" "$log"
+      whl=("$t/plain/build/wheel"/*.whl)
+    else
+      # pip builds in the tree (build/, *.egg-info): never in the cache.
+      cp -a "$src" "$t/$mode/src"
+      local envs=(-u CC -u CXX -u LDSHARED -u LDCXXSHARED -u PYTHONPATH -u OXCC_STORE
+        PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore TMPDIR="$t/$mode/tmp"
+        CC="$oxcc" OXCC_STORE="$t/store")
       [[ ! -d $shim ]] || envs+=(PYTHONPATH="$shim")
+      (cd "$t/$mode/src" && env "${envs[@]}" timeout "$step_timeout" \
+        "$py" -m pip wheel -v --no-deps --no-build-isolation --no-index --no-cache-dir -w "$t/$mode/wheel" .) \
+        >"$log" 2>&1 || fail "$mode wheel build failed" "$log"
+      whl=("$t/$mode/wheel"/*.whl)
     fi
-    (cd "$t/$mode/src" && env "${envs[@]}" timeout "$step_timeout" \
-      "$py" -m pip wheel -v --no-deps --no-build-isolation --no-index --no-cache-dir -w "$t/$mode/wheel" .) \
-      >"$log" 2>&1 || fail "$mode wheel build failed" "$log"
 
-    local whl=("$t/$mode/wheel"/*.whl)
     [[ -f ${whl[0]} ]] || fail "$mode build made no wheel" "$log"
     check_wheel "${whl[0]}" "${mods[@]}" >"$t/$mode/check.log" 2>&1 ||
       fail "$mode $(tail -n 1 "$t/$mode/check.log")" "$log"
@@ -141,10 +153,16 @@ run_one() {
 
     # PYTHONPATH makes the tests import the installed wheel; TMPDIR keeps
     # what they leave behind (brotli never removes its mkdtemp) inside $t.
-    log=$t/$mode/test.log
-    (export PYTHONPATH=$t/$mode/site TMPDIR=$t/$mode/tmp
-      "tests_${name//-/_}" "$src" "$t/$mode/tests" "$py") >"$log" 2>&1 </dev/null ||
-      fail "$mode test suite failed" "$log"
+    # The plain wheel's run is plain_suite's (the same, cached).
+    if [[ $mode == plain ]]; then
+      log=$t/plain/suite/python3.log
+      plain_suite "$name" "$src" "${whl[0]}" "$t/plain/suite" || fail "$mode test suite failed" "$log"
+    else
+      log=$t/$mode/test.log
+      (export PYTHONPATH=$t/$mode/site TMPDIR=$t/$mode/tmp
+        "tests_${name//-/_}" "$src" "$t/$mode/tests" "$py") >"$log" 2>&1 </dev/null ||
+        fail "$mode test suite failed" "$log"
+    fi
     counts+=("$(count_passed "${corpus_runner[$name]}" "$log")")
     [[ ${counts[-1]} != 0\ * ]] || fail "$mode test suite ran no test" "$log"
   done

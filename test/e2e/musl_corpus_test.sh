@@ -15,7 +15,10 @@
 # own suite runs in an EMPTY root (utils/in-empty-root DIR: DIR holds only the
 # binary and the copied test files, no /usr, no /lib, no /proc) and must
 # report the same pass counts as under /usr/bin/python3 with the same
-# packages built natively.
+# packages built natively (the plain side: no oxcc in it, so the native
+# wheels and python3's runs come from the tests' cache when their inputs
+# were seen before, corpus_lib.sh's plain_wheel and plain_suite, the same
+# entries as corpus_test.sh's).
 # x86_64-linux-gnu (a source distribution): ldd must list only libc, libm
 # and the dynamic loader; the suites run in place.
 #
@@ -51,7 +54,7 @@ unset CC CXX LDSHARED LDCXXSHARED PYTHONPATH PYTHONHOME OXCC_CC OXCC_CXX OXCC_LA
 unset OXCC_TARGET OXCC_TARGET_INCLUDE OXCC_TARGET_HOST_INCLUDES
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
 
-e2e_workdir $target-corpus
+e2e_workdir "$target-corpus"
 export OXCC_STORE=$t/store
 app=$t/app
 
@@ -63,18 +66,18 @@ step_timeout=900
 # shellcheck source=corpus_lib.sh
 source "$(dirname "$0")/corpus_lib.sh"
 
-# 1. Each package built twice from a fresh copy: for TARGET through oxcc
-# (cross), and natively by plain pip (the reference for the pass counts).
+# 1. Each package built twice: for TARGET through oxcc (cross, from a
+# fresh copy, every run), and natively by plain pip (the reference for the
+# pass counts; cached by its inputs, plain_wheel).
 build() {  # NAME SRC KIND(cross|host)
   local d=$t/build/$1/$3
-  mkdir -p "$d/tmp"
-  cp -a "$2" "$d/src"
   if [[ $3 == cross ]]; then
+    mkdir -p "$d/tmp"
+    cp -a "$2" "$d/src"
     (cd "$d/src" && TMPDIR=$d/tmp timeout "$step_timeout" "$oxcc" run --target "$target" -- \
       "$py" -m pip wheel -v --no-deps --no-build-isolation --no-index --no-cache-dir -w "$d/wheel" .)
   else
-    (cd "$d/src" && TMPDIR=$d/tmp timeout "$step_timeout" \
-      "$py" -m pip wheel -v --no-deps --no-build-isolation --no-index --no-cache-dir -w "$d/wheel" .)
+    plain_wheel "$1" "$2" "$d"
   fi
 }
 declare -A pid=()
@@ -224,13 +227,14 @@ else
   mkdir -p "$app_tmp"
 fi
 
-# 5. Each suite: under python3 against the native wheel, and inside the
-# binary. Same pass counts, nonzero, no failure.
+# 5. Each suite: under python3 against the native wheel (plain_suite:
+# cached by its inputs), and inside the binary (every run). Same pass
+# counts, nonzero, no failure.
 where="the $target binary"
 [[ $target != x86_64-linux-musl ]] || where+=" (empty root)"
 for name in "${names[@]}"; do
   compare_suite "$name" "${host_wheel[$name]}" "${src[$name]}" "$t/run/$name" "$run_app" \
-    --app-dir "$root/$name" --app-tmp "$app_tmp" --where "$where"
+    --app-dir "$root/$name" --app-tmp "$app_tmp" --where "$where" --plain
 done
 
 # The extensions answered as built-ins of the binary, not from any file.
