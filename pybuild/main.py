@@ -82,10 +82,6 @@ def parse_lib_args(argv):
                    "tab-separated, and exit")
     p.add_argument("--target", metavar="TARGET",
                    help="one of: " + ", ".join(targets.TARGETS))
-    p.add_argument("--no-lto", action="store_true",
-                   help="skip link-time optimisation (fat LTO objects, then a "
-                   "partial link optimising libpython's core as one program): "
-                   "quicker, slower-running, cached under its own key")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                    help="parallel make jobs (default: the number of CPUs)")
     return p.parse_args(argv)
